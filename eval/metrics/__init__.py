@@ -1,0 +1,1 @@
+"""One metric per module; each returns float('nan') when the metric is undefined."""

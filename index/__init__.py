@@ -1,0 +1,1 @@
+"""Indexing: documents → clean text → clauses → chunks → embeddings → Chroma + BM25."""

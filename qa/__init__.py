@@ -1,0 +1,1 @@
+"""Answering: question → hybrid retrieval → numbered context → answer → verified citations."""
