@@ -1,0 +1,166 @@
+"""`policyqa eval …`: run a gold set, compare two runs, gate CI on thresholds, check a gold set."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from eval.gate import DEFAULT_THRESHOLDS
+from eval.goldset import DEFAULT_GOLD
+
+eval_app = typer.Typer(name="eval", help="Benchmark policyqa on a gold question set.", no_args_is_help=True)
+console = Console()
+SUMMARY_METRICS = ("hit@5", "mrr@10", "citation_precision", "key_fact_recall", "rouge_l", "refusal_accuracy", "crag")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(eval_app, name="eval")
+
+
+GoldOption = Annotated[Path, typer.Option("--gold", dir_okay=False, help="Gold-set JSONL (see eval/gold/FORMAT.md).")]
+
+
+@eval_app.command("run")
+def run(
+    gold: GoldOption = DEFAULT_GOLD,
+    retriever: Annotated[list[str] | None, typer.Option("--retriever", help="dense | bm25 | hybrid | all; repeat to compare several.")] = None,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Clauses given to the answerer [default: POLICYQA_TOP_K].")] = None,
+    answerer: Annotated[str, typer.Option("--answerer", help="offline (extractive) | llm (needs an endpoint).")] = "offline",
+    out: Annotated[Path | None, typer.Option("--out", file_okay=False, help="Report folder [default: POLICYQA_HOME/eval/<time>].")] = None,
+    only_type: Annotated[list[str] | None, typer.Option("--type", help="Only questions of this type (repeatable).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
+    gate: Annotated[bool, typer.Option("--gate", help="Exit 1 when a gated metric is below eval/thresholds.json.")] = False,
+    thresholds: Annotated[Path, typer.Option("--thresholds", dir_okay=False, help="Thresholds for --gate.")] = DEFAULT_THRESHOLDS,
+) -> None:
+    """Run the gold set; write report.md, results.json, questions.csv and plots."""
+    from eval.goldset import load_gold
+    from eval.report import write_reports
+    from eval.runner import RETRIEVER_SOURCES, RunConfig, run_eval, service_for
+    from index.errors import LLMError
+    from qa.settings import load_settings
+
+    settings = load_settings()
+    if answerer == "llm" and not settings.llm_configured:
+        raise LLMError("--answerer llm needs an LLM endpoint.", hint="Set OPENAI_API_KEY and/or OPENAI_BASE_URL (see README), or use --answerer offline.")
+    modes = retriever or ["hybrid"]
+    modes = list(RETRIEVER_SOURCES) if "all" in modes else list(dict.fromkeys(modes))
+    configs = [RunConfig(retriever=mode, k=k or settings.top_k, answerer=answerer) for mode in modes]
+
+    gold_set = load_gold(gold)
+    if only_type:
+        gold_set = gold_set.subset(row.id for row in gold_set.rows if row.type in only_type)
+    if limit:
+        gold_set = gold_set.subset(row.id for row in gold_set.rows[:limit])
+    if not gold_set.rows:
+        raise typer.BadParameter("no gold question matches --type/--limit.")
+    _ensure_index(settings)
+
+    result = run_eval(lambda config: service_for(settings, config), gold_set, configs, progress=True)
+    out_dir = out or settings.home / "eval" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    paths = write_reports(result, out_dir)
+    console.print(_summary_table(result))
+    if result.unresolved:
+        console.print(f"[yellow]{len(result.unresolved)} evidence quote(s) did not resolve to a clause; see report.md.[/]")
+    console.print(f"Report: {paths['report']}\nResults: {paths['results']}")
+    if gate:
+        _gate(paths["results"], thresholds)
+
+
+@eval_app.command("compare")
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="Earlier run (folder or results.json).")],
+    run_b: Annotated[Path, typer.Argument(help="Later run (folder or results.json).")],
+    out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="Also write the comparison as Markdown.")] = None,
+) -> None:
+    """What improved and what regressed from RUN_A to RUN_B, overall and question by question."""
+    from eval.compare import compare_runs, render_comparison
+    from eval.report import load_results
+
+    comparisons, unpaired = compare_runs(load_results(run_a), load_results(run_b))
+    text = render_comparison(str(run_a), str(run_b), comparisons, unpaired)
+    console.print(Markdown(text))
+    if out:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"Written to {out}")
+
+
+@eval_app.command("gate")
+def gate_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder or its results.json.")],
+    thresholds: Annotated[Path, typer.Option("--thresholds", dir_okay=False)] = DEFAULT_THRESHOLDS,
+) -> None:
+    """Exit 1 when retrieval hit@5, citation precision or refusal accuracy is below the thresholds."""
+    _gate(run_dir, thresholds)
+
+
+@eval_app.command("check")
+def check(gold: GoldOption = DEFAULT_GOLD) -> None:
+    """Validate a gold set and resolve its quotes against the built index, without asking anything."""
+    from eval.goldset import load_gold, resolve
+    from qa.service import PolicyQA
+    from qa.settings import load_settings
+
+    gold_set = load_gold(gold)
+    counts = gold_set.count_by_type()
+    console.print(f"{len(gold_set.rows)} questions: " + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())))
+    settings = load_settings()
+    _ensure_index(settings)
+    resolution = resolve(gold_set, PolicyQA(settings).clauses())
+    quotes = sum(len(row.evidence) for row in gold_set.rows)
+    if not resolution.unresolved:
+        console.print(f"All {quotes} evidence quotes resolve to clauses.")
+        return
+    table = Table(title=f"{len(resolution.unresolved)} of {quotes} quotes do not resolve")
+    for column in ("id", "line", "document", "quote", "reason"):
+        table.add_column(column)
+    for u in resolution.unresolved:
+        table.add_row(u.row_id, str(u.line), u.doc_id, u.quote, u.reason)
+    console.print(table)
+    raise typer.Exit(1)
+
+
+def _ensure_index(settings) -> None:
+    """Build the index on first use, like the app does, so a fresh clone can run the benchmark."""
+    from index.errors import IndexNotBuilt
+    from qa.service import PolicyQA
+
+    service = PolicyQA(settings)
+    try:
+        service.clauses()
+    except IndexNotBuilt:
+        console.print(f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first.")
+        service.build_index(progress=True)
+
+
+def _gate(run_dir: Path, thresholds_path: Path) -> None:
+    from eval.gate import check_gate, load_thresholds
+    from eval.report import fmt, load_results
+
+    checks = check_gate(load_results(run_dir), load_thresholds(thresholds_path))
+    table = Table(title="CI gate")
+    for column in ("configuration", "metric", "value", "minimum", ""):
+        table.add_column(column)
+    for c in checks:
+        table.add_row(c.config, c.metric, fmt(c.value), f"{c.threshold:.3f}", "[green]pass[/]" if c.passed else "[red]FAIL[/]")
+    console.print(table)
+    if not all(c.passed for c in checks):
+        raise typer.Exit(1)
+
+
+def _summary_table(result) -> Table:
+    from eval.report import fmt
+
+    table = Table(title=f"{result.gold_rows} questions")
+    table.add_column("configuration")
+    for name in SUMMARY_METRICS:
+        table.add_column(name, justify="right")
+    table.add_column("seconds", justify="right")
+    for config in result.configs:
+        values = [fmt(None if v != v else v) for v in (config.overall[name] for name in SUMMARY_METRICS)]
+        table.add_row(config.config.name, *values, f"{config.seconds:.1f}")
+    return table

@@ -1,0 +1,170 @@
+"""Runs a gold set through the PolicyQA facade under one or more configurations and scores every
+question. Reports (eval/report.py) and comparisons (eval/compare.py) read what this returns."""
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from eval.goldset import GoldRow, GoldSet, Resolution, UnresolvedQuote, resolve
+from eval.metrics import METRIC_NAMES, mean_defined
+from eval.scoring import NAN, RETRIEVAL_DEPTH, Observation, score
+from index.errors import BadQuestion, LLMError
+
+RETRIEVER_SOURCES = {"hybrid": ("dense", "bm25"), "dense": ("dense",), "bm25": ("bm25",)}
+ANSWERERS = ("offline", "llm")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    retriever: str = "hybrid"  # "hybrid" | "dense" | "bm25"
+    k: int = 8  # clauses handed to the answerer
+    answerer: str = "offline"  # "offline" | "llm"
+
+    def __post_init__(self) -> None:
+        if self.retriever not in RETRIEVER_SOURCES:
+            raise BadQuestion(f"Unknown retriever {self.retriever!r}.", hint="Use one of: " + ", ".join(RETRIEVER_SOURCES))
+        if self.answerer not in ANSWERERS:
+            raise BadQuestion(f"Unknown answerer {self.answerer!r}.", hint="Use one of: " + ", ".join(ANSWERERS))
+
+    @property
+    def name(self) -> str:
+        return f"{self.retriever}-k{self.k}-{self.answerer}"
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    type: str
+    question: str
+    answerable: bool
+    observation: Observation
+    metrics: dict[str, float]
+    seconds: float
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class ConfigResult:
+    config: RunConfig
+    questions: tuple[QuestionResult, ...]
+    overall: dict[str, float]
+    counted: dict[str, int]  # how many questions each overall value averages (NaNs are skipped)
+    by_type: dict[str, dict[str, float]]
+    seconds: float
+    backend: str = ""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    gold_path: str
+    gold_rows: int
+    type_counts: dict[str, int]
+    configs: tuple[ConfigResult, ...]
+    unresolved: tuple[UnresolvedQuote, ...]
+    started: str
+    meta: dict = field(default_factory=dict)
+
+
+def run_eval(
+    make_service: Callable[[RunConfig], object],
+    gold: GoldSet,
+    configs: Sequence[RunConfig],
+    progress: bool = True,
+) -> RunResult:
+    """`make_service(config)` returns a PolicyQA whose retriever follows `config.retriever`
+    (see `service_for`). Quotes are resolved once, against the clauses of the first service."""
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results = []
+    resolution: Resolution | None = None
+    with _progress(progress) as bar:
+        for config in configs:
+            service = make_service(config)
+            if resolution is None:
+                resolution = resolve(gold, service.clauses())
+            task = bar.add_task(config.name, total=len(gold.rows)) if bar else None
+            results.append(_run_config(service, gold, resolution, config, lambda: bar.advance(task) if bar else None))
+    return RunResult(
+        gold_path=gold.path,
+        gold_rows=len(gold.rows),
+        type_counts=gold.count_by_type(),
+        configs=tuple(results),
+        unresolved=resolution.unresolved if resolution else (),
+        started=started,
+    )
+
+
+def service_for(settings, config: RunConfig):
+    """A PolicyQA over the built index whose retriever uses only the configured sources."""
+    from qa.service import PolicyQA
+
+    service = PolicyQA(settings)
+    sources = RETRIEVER_SOURCES[config.retriever]
+    if tuple(service.retriever.sources) != sources:
+        # `retriever` is a cached_property: setting it on the instance replaces the cached value,
+        # so ask() and retrieve() both use the restricted copy.
+        service.retriever = service.retriever.model_copy(update={"sources": sources})
+    return service
+
+
+def _run_config(service, gold: GoldSet, resolution: Resolution, config: RunConfig, advance) -> ConfigResult:
+    began = time.perf_counter()
+    questions = []
+    backend = ""
+    for row in gold.rows:
+        result, row_backend = _run_question(service, row, resolution.groups.get(row.id, ()), config)
+        backend = backend or row_backend
+        questions.append(result)
+        advance()
+    overall, counted = _aggregate(questions)
+    by_type_rows: dict[str, list[QuestionResult]] = defaultdict(list)
+    for question in questions:
+        by_type_rows[question.type].append(question)
+    by_type = {kind: _aggregate(rows)[0] for kind, rows in sorted(by_type_rows.items())}
+    return ConfigResult(config, tuple(questions), overall, counted, by_type, time.perf_counter() - began, backend)
+
+
+def _run_question(service, row: GoldRow, gold: tuple[frozenset[str], ...], config: RunConfig) -> tuple[QuestionResult, str]:
+    began = time.perf_counter()
+    history = [(turn.question, turn.answer) for turn in row.history]
+    error = ""
+    backend = ""
+    try:
+        answer = service.ask(row.question, history=history, k=config.k, mode=config.answerer)
+        backend = answer.backend
+        # A follow-up is retrieved the way the answer chain saw it: rewritten to stand alone.
+        search_question = answer.standalone_question or row.question
+        hits = service.retrieve(search_question, k=max(RETRIEVAL_DEPTH, config.k))
+        seen = Observation(
+            retrieved=tuple(hit.clause_id for hit in hits),
+            answer=answer.text,
+            refused=answer.refused,
+            verified=answer.verified,
+            cited=tuple(dict.fromkeys(citation.clause_id.split("#", 1)[0] for citation in answer.citations)),
+        )
+    except (BadQuestion, LLMError) as exc:  # this question failed; the run goes on
+        error = exc.message
+        seen = Observation(retrieved=(), answer="", refused=False, verified=False, cited=())
+    metrics = score(row, gold, seen)
+    if error:
+        metrics = {**metrics, **{name: NAN for name in metrics if name.startswith(("hit@", "recall@", "mrr", "ndcg"))}}
+    return QuestionResult(row.id, row.type, row.question, row.answerable, seen, metrics, time.perf_counter() - began, error), backend
+
+
+def _aggregate(questions: Sequence[QuestionResult]) -> tuple[dict[str, float], dict[str, int]]:
+    overall, counted = {}, {}
+    for name in METRIC_NAMES:
+        overall[name], counted[name] = mean_defined(q.metrics.get(name, NAN) for q in questions)
+    return overall, counted
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return contextlib.nullcontext()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False)
+
