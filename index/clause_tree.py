@@ -31,6 +31,8 @@ REF_HEADING_MAX = 10  # a top-level heading this short is printed in the ref: ã€
 
 @dataclass
 class Para:
+    """A paragraph (one line of the cleaned text, or the part of a line after an inline heading)."""
+
     start: int
     end: int
     text: str
@@ -76,8 +78,7 @@ def _joiner(node: Node) -> str:
 
 
 class TreeBuilder:
-    def __init__(self, text: str, toc: tuple[TocEntry, ...] = ()) -> None:
-        self.text = text
+    def __init__(self, toc: tuple[TocEntry, ...] = ()) -> None:
         self.toc = toc
         self.nodes: list[Node] = []
         self.stack: list[Node] = []

@@ -29,7 +29,7 @@ _SOURCE_WORDS = ("来源", "來源", "发布", "發布")
 def parse_clauses(document: Document) -> list[Clause]:
     paras = split_paragraphs(document.text)
     body_from, notes = _header(paras, document.meta.title)
-    builder = TreeBuilder(document.text, document.toc)
+    builder = TreeBuilder(document.toc)
     for para in notes:
         builder.add_note(para, HEAD_NOTE_LABEL)
     body = paras[body_from:]
@@ -57,8 +57,9 @@ def split_paragraphs(text: str) -> list[Para]:
 
 
 def _is_note(text: str) -> bool:
+    """A paragraph wholly in parentheses: 「（2020年7月15日…全体会议通过）」, 「（本文摘自…）」."""
     folded = fold(text)
-    return folded.startswith("(") and folded.endswith(")") and match_numbering(text) is None
+    return len(folded) >= 8 and folded.startswith("(") and folded.endswith(")") and match_numbering(text) is None
 
 
 def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
@@ -87,10 +88,10 @@ def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
 
 def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
     """A parenthesised paragraph closing the document (「（本文摘自…讲话。）」) is a note of its
-    own, not part of the last clause."""
+    own, not part of the last clause. Short credit lines after it (「转自…杂志」) are left out."""
     for i in range(len(body) - 1, max(len(body) - 4, 0), -1):
         if _is_note(body[i].text) and all(len(p.text) < 30 and not _ends_sentence(p.text) for p in body[i + 1 :]):
-            return body[:i], body[i:]
+            return body[:i], [body[i]]
     return body, []
 
 

@@ -12,8 +12,10 @@ survive), body paragraphs are placed as follows:
   counts match exactly. A first-level unit's intro continues its heading clause.
 * otherwise each paragraph becomes a clause of its own (named by its lead phrase) under the
   deepest TOC entry that contains everything between the two anchors, i.e. under no heading it
-  may not belong to. Paragraphs right after an inline anchor that repeat the shape of its first
-  lead phrase (「生态筑底、公园塑型。」「创新驱动、高端引领。」) stay under that anchor.
+  may not belong to. Two placements are still certain: the paragraph right before an anchor ends
+  the TOC section listed right before that anchor (a leaf section has text), and paragraphs
+  right after an inline anchor that repeat the shape of its first lead phrase
+  (「生态筑底、公园塑型。」「创新驱动、高端引领。」) stay under that anchor.
 """
 from __future__ import annotations
 
@@ -107,8 +109,13 @@ def plan(texts: list[str], toc: tuple[TocEntry, ...]) -> list[Placement]:
                 placements[p] = slot
             continue
         container = _container(toc, ta, tb)
-        if ta is not None and split:
-            inside = _keep_siblings(texts, inside, texts[pa][split:], ta, placements)
+        if ta is not None and not _has_children(toc, ta):
+            inside = _keep_leaf_text(texts, inside, texts[pa][split:] if split else "", ta, placements)
+        last_leaf = tb - 1
+        if inside and tb < len(toc) and last_leaf > (-1 if ta is None else ta) and not _has_children(toc, last_leaf):
+            # The entry listed right before an anchor is a section with text of its own, so the
+            # paragraph right before the anchor is (the end of) that section, whatever the counts.
+            placements[inside.pop()] = Placement("slot", last_leaf)
         for p in inside:
             placements[p] = Placement("free", container)
     return [p or Placement("free", None) for p in placements]
@@ -141,9 +148,13 @@ def _skeleton(phrase: str) -> str:
     return re.sub(r"[^\W_]+", lambda m: str(len(m.group())), fold(phrase))
 
 
-def _keep_siblings(texts, inside, anchor_rest, ta, placements) -> list[int]:
-    """Paragraphs after an inline anchor whose lead phrase has the same shape as the anchor's
-    own (「生态筑底、公园塑型」 → 4、4) stay under the anchor; returns the rest."""
+def _keep_leaf_text(texts, inside, anchor_rest, ta, placements) -> list[int]:
+    """A leaf anchor has text: its inline rest, or else the paragraph after it. Paragraphs after
+    that whose lead phrase has the same shape (「生态筑底、公园塑型」 → 4、4) stay under the
+    anchor too. Returns the paragraphs left to place."""
+    if not anchor_rest and inside:
+        placements[inside[0]] = Placement("free", ta)
+        anchor_rest, inside = texts[inside[0]], inside[1:]
     first = lead_phrase(anchor_rest)
     if not first:
         return inside

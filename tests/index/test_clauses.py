@@ -231,6 +231,7 @@ def lost_headings_text(paragraphs_in_second_part: int) -> str:
             "第二节 主要原则 生态筑底、公园塑型。突出公园城市的本质内涵。",
             "创新驱动、高端引领。坚持创新。",
             "这一段不再是原则。也许属于别的章节。",
+            "战略定位的最后一段。紧挨着第二篇。",
             "第二篇 产业",
             *second,
         ]
@@ -254,6 +255,17 @@ def test_toc_alignment_when_counts_match():
     # only that it is in 第一篇 第二章 — which has no text, so the clause hangs under no clause
     stray = next(c for c in tree.values() if c.text.startswith("这一段不再是原则"))
     assert stray.labels[:2] == ("第一篇", "第二章") and len(stray.labels) == 3 and stray.parent_id is None
+    # the paragraph right before the 第二篇 anchor ends the entry listed right before it
+    assert tree["第一篇/第二章/第三节"].text == "战略定位的最后一段。紧挨着第二篇。"
+
+
+def test_heading_only_leaf_anchor_keeps_its_text():
+    text = lost_headings_text(4).replace("第二节 主要原则 生态筑底", "第二节 主要原则\n生态筑底")
+    tree = by_label_path(parse_clauses(make_document(text, TOC)))
+    principle = tree["第一篇/第二章/第二节"]
+    assert principle.text == "第二节 主要原则"
+    children = [c.heading for c in tree.values() if c.parent_id == principle.clause_id]
+    assert children == ["生态筑底、公园塑型", "创新驱动、高端引领"]
 
 
 def test_no_alignment_when_counts_differ():
