@@ -173,4 +173,5 @@ def first_sentence_heading(text: str, limit: int = 40) -> str:
 def short_label(phrase: str, limit: int = 12) -> str:
     """A stable id label for an unnumbered clause: its lead phrase, clipped, no punctuation at the ends."""
     stripped = phrase.strip(" \t,，、。：:；;“”\"")
-    return stripped[:limit] or "段"
+    # "/" joins labels in an id and "#" starts a part number: keep them out of a label
+    return stripped[:limit].replace("/", "／").replace("#", "＃") or "段"

@@ -199,6 +199,12 @@ def test_unnumbered_headings_and_lead_phrases():
     assert clauses[0].labels == ("前言",)
 
 
+def test_id_separators_never_appear_inside_a_label():
+    text = "一、任务\n完善清单/实验室#1机制。说明。"
+    clause = parse_clauses(make_document(text))[-1]
+    assert clause.labels == ("一", "完善清单／实验室＃1机制") and clause.base_id == clause.clause_id
+
+
 def test_duplicate_labels_under_one_parent_get_a_suffix():
     text = "一、任务\n推进建设。说明一。\n推进建设。说明二。"
     # the heading-only 一、 lets lead phrases open clauses; the same lead twice must stay distinct
