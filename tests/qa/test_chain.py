@@ -1,0 +1,84 @@
+"""The LCEL answer chain through PolicyQA.ask / ask_stream, offline, on the real index."""
+from __future__ import annotations
+
+import pytest
+from langchain_core.runnables import Runnable
+
+from index.errors import BadQuestion, LLMError
+from qa.condense import rule_condense
+from qa.types import Answer, Citation, Filters
+
+pytestmark = pytest.mark.slow
+
+GDP = "渝中区到2027年地区生产总值要迈上什么台阶？"
+STAGES = {"condense", "retrieve", "context", "prompt", "answer", "verify"}
+
+
+def test_the_chain_is_an_lcel_runnable_made_of_the_stages(built_service):
+    chain = built_service._answer_chain
+    assert isinstance(chain.chain, Runnable)
+    names = [step.name for step in chain.prepare.steps] + [chain.answer_step.name]
+    assert names == ["condense", "retrieve", "context", "prompt", "answer"]
+    answer = chain.chain.invoke(chain.start(GDP, mode="offline"))
+    assert isinstance(answer, Answer) and "2100亿元" in answer.text
+
+
+def test_answer_records_per_stage_timings(built_service):
+    answer = built_service.ask(GDP, mode="offline")
+    assert set(answer.timings) == STAGES
+    assert all(seconds >= 0 for seconds in answer.timings.values())
+    assert answer.standalone_question == ""  # nothing to rewrite without history
+
+
+def test_document_filter_limits_the_citations(built_service):
+    answer = built_service.ask("营造良好创新生态", filters=Filters(doc_ids=("sichuan-2020-07-10-provincial-decision",)), mode="offline")
+    assert answer.citations and {c.doc_id for c in answer.citations} == {"sichuan-2020-07-10-provincial-decision"}
+
+
+def test_follow_up_carries_the_previous_topic_offline(built_service):
+    first = built_service.ask(GDP, mode="offline")
+    follow = built_service.ask("那人均呢？", history=[first], mode="offline")
+    assert follow.standalone_question and "人均" in follow.standalone_question
+    assert "渝中区" in follow.standalone_question
+    assert not follow.refused and "33万元" in follow.text
+
+
+def test_ordinal_follow_up_resolves_against_the_previous_citations(built_service):
+    hits = built_service.retrieve("成都市委决定的基本原则", k=3)
+    cited = tuple(
+        Citation(n=n, clause_id=h.clause_id, doc_id=h.clause.doc_id, doc_title=h.clause.doc_title,
+                 ref=h.clause.ref, text=h.text)
+        for n, h in enumerate(hits[:2], start=1)
+    )
+    first = Answer(question="成都市委决定的基本原则有哪几条？", text="……[1]。……[2]。", citations=cited,
+                   refused=False, backend="offline", verified=True)
+    follow = built_service.ask("第二条具体说了什么？", history=[first], mode="offline")
+    second = cited[1]
+    assert second.ref in follow.standalone_question and second.doc_title in follow.standalone_question
+    assert not follow.refused
+    assert second.clause_id in {c.clause_id for c in follow.citations}
+
+
+def test_place_swap_rule():
+    assert rule_condense("那重庆呢？", [(GDP, "……")]) == "重庆到2027年地区生产总值要迈上什么台阶？"
+    assert rule_condense("四川的目标是什么？", [(GDP, "……")]) == "四川的目标是什么？"  # stands alone
+
+
+def test_offline_stream_yields_the_text_then_the_answer(built_service):
+    events = list(built_service.ask_stream(GDP, mode="offline"))
+    assert isinstance(events[-1], Answer)
+    assert "".join(e for e in events[:-1]) and "2100亿元" in events[-1].text
+
+
+def test_bad_modes_and_questions_raise_clear_errors(built_service):
+    with pytest.raises(BadQuestion, match="mode"):
+        built_service.ask(GDP, mode="fast")
+    with pytest.raises(LLMError, match="No LLM is configured"):
+        built_service.ask(GDP, mode="llm")
+    with pytest.raises(BadQuestion, match="empty"):
+        built_service.ask("   ", mode="offline")
+
+
+def test_punctuation_only_question_is_refused_not_crashed(built_service):
+    answer = built_service.ask("？？？", mode="offline")
+    assert answer.refused and answer.nearest == ()
