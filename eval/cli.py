@@ -15,7 +15,9 @@ from eval.goldset import DEFAULT_GOLD
 
 eval_app = typer.Typer(name="eval", help="Benchmark policyqa on a gold question set.", no_args_is_help=True)
 console = Console()
-SUMMARY_METRICS = ("hit@5", "mrr@10", "citation_precision", "key_fact_recall", "rouge_l", "refusal_accuracy", "crag")
+# Short headers keep the summary inside an 80-column terminal; report.md has the full names.
+SUMMARY_METRICS = {"hit@5": "hit@5", "mrr@10": "MRR", "citation_precision": "cite P", "key_fact_recall": "facts",
+                   "rouge_l": "ROUGE-L", "refusal_accuracy": "refuse", "crag": "CRAG"}
 
 
 def register(app: typer.Typer) -> None:
@@ -156,10 +158,10 @@ def _summary_table(result) -> Table:
     from eval.report import fmt
 
     table = Table(title=f"{result.gold_rows} questions")
-    table.add_column("configuration")
-    for name in SUMMARY_METRICS:
-        table.add_column(name, justify="right")
-    table.add_column("seconds", justify="right")
+    table.add_column("configuration", no_wrap=True)
+    for header in SUMMARY_METRICS.values():
+        table.add_column(header, justify="right")
+    table.add_column("s", justify="right")
     for config in result.configs:
         values = [fmt(None if v != v else v) for v in (config.overall[name] for name in SUMMARY_METRICS)]
         table.add_row(config.config.name, *values, f"{config.seconds:.1f}")
