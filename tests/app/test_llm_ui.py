@@ -69,3 +69,17 @@ def test_model_failure_falls_back_with_a_visible_notice(browser, llm_app_url, fa
         assert answer.locator(".pq-notice").is_visible()
         assert FIGURE in answer.inner_text() and answer.locator("a.pq-cite").count() >= 1
         assert "离线抽取式回答" in answer.locator(".pq-badge").inner_text()
+
+
+def test_unverified_sentences_are_marked_in_the_answer(browser, llm_app_url, fake_llm):
+    fake_llm.then(Reply(lambda messages: cite_the_clause_with_the_figure(messages) + "全区常住人口达到3000万人。"))
+    with open_page(browser, llm_app_url) as page:
+        page.fill("#pq-question textarea", QUESTION)
+        page.press("#pq-question textarea", "Enter")
+        page.wait_for_function("document.querySelector('#pq-chat .pq-answer:not(.pq-streaming)') !== null",
+                               timeout=120_000)
+        answer = page.locator("#pq-chat .pq-answer").first
+        marked = answer.locator(".pq-unverified")
+        assert marked.count() == 1 and "3000万" in marked.inner_text()
+        assert "没有引用" in marked.get_attribute("title")
+        assert "部分未核实" in answer.inner_text() and answer.locator(".pq-warn").is_visible()
