@@ -222,10 +222,11 @@ def plot_by_config(data: dict, path: Path) -> None:
         xs = [n + i * width for n in range(len(PLOT_METRICS))]
         ax.bar(xs, [0 if v is None else v for v in values], width, label=config["name"])
     ax.set_xticks([n + width * (len(configs) - 1) / 2 for n in range(len(PLOT_METRICS))], PLOT_METRICS, rotation=40, ha="right")
-    ax.set_ylim(-1 if any((c["overall"].get("crag") or 0) < 0 for c in configs) else 0, 1)
+    # Headroom above 1 keeps the legend off the bars.
+    ax.set_ylim(-1 if any((c["overall"].get("crag") or 0) < 0 for c in configs) else 0, 1.18)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_title("Metrics per configuration")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper center", ncol=len(configs))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -242,10 +243,10 @@ def plot_by_type(data: dict, path: Path) -> None:
             values = [config["by_type"][kind].get(name) for kind in kinds]
             ax.bar([n + i * width for n in range(len(kinds))], [0 if v is None else v for v in values], width, label=name)
         ax.set_xticks([n + width * (len(TYPE_PLOT_METRICS) - 1) / 2 for n in range(len(kinds))], kinds, rotation=20, ha="right")
-        ax.set_ylim(-1, 1)
+        ax.set_ylim(-1, 1.3)
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_title(f"Per question type — {config['name']}")
-        ax.legend(fontsize="small", ncol=len(TYPE_PLOT_METRICS))
+        ax.legend(fontsize="small", loc="upper center", ncol=len(TYPE_PLOT_METRICS))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
