@@ -15,7 +15,7 @@ from app_harness import REPO, copy_of_built_home, running_app
 from index.errors import BadQuestion
 
 
-def test_importing_the_app_loads_no_gradio_and_the_service_switches_analytics_off_first():
+def test_importing_the_app_loads_no_gradio_and_the_service_switches_analytics_off_first(tmp_path):
     code = (
         "import os, sys, app\n"
         "assert 'gradio' not in sys.modules, 'gradio imported before prepare_offline'\n"
@@ -23,7 +23,7 @@ def test_importing_the_app_loads_no_gradio_and_the_service_switches_analytics_of
         "PolicyQA(load_settings())\n"
         "assert os.environ['GRADIO_ANALYTICS_ENABLED'] == 'False'\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "POLICYQA_HOME": str(REPO / ".no-such-home-for-test")}
+    env = {"PATH": "/usr/bin:/bin", "POLICYQA_HOME": str(tmp_path / "home")}
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
