@@ -50,7 +50,7 @@ def retrieve(
     if as_json:
         typer.echo(json.dumps(to_json(question, hits), ensure_ascii=False))
     else:
-        titles = {meta.doc_id: meta.short_title or meta.title for meta in retriever.reader.documents()}
+        titles = {meta.doc_id: meta.short_title or meta.title for meta in service.documents()}
         Console().print(hit_table(question, hits, titles))
 
 

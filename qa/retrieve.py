@@ -101,17 +101,10 @@ def whole_texts(reader: Any, clauses: Iterable[Clause]) -> dict[str, str]:
         for part in reader.get(wanted):
             by_base[part.base_id].append(part)
         for base in split:
-            texts[base] = join_parts(sorted(by_base[base], key=lambda p: p.part))
+            texts[base] = join_parts(by_base[base])
     return texts
 
 
 def join_parts(parts: Sequence[Clause]) -> str:
-    """Parts are consecutive slices of the document text; a gap between them was a line break."""
-    text = ""
-    previous_end = None
-    for part in parts:
-        if previous_end is not None and part.start > previous_end:
-            text += "\n"
-        text += part.text
-        previous_end = part.end
-    return text
+    """The chunker cuts a clause into consecutive spans, so its parts in order are its text."""
+    return "".join(part.text for part in sorted(parts, key=lambda p: p.part))

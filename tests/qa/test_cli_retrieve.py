@@ -21,8 +21,9 @@ def run(built_service):
 
     env = {"POLICYQA_HOME": str(built_service.settings.home), "POLICYQA_CORPUS": str(built_service.settings.corpus_dir)}
 
-    def invoke(*args: str):
-        return CliRunner().invoke(app, ["retrieve", *args], env=env)
+    def invoke(*args: str, columns: int = 200):
+        # rich sizes its tables from COLUMNS; wide enough that cells do not wrap mid-word
+        return CliRunner().invoke(app, ["retrieve", *args], env={**env, "COLUMNS": str(columns)})
 
     return invoke
 
