@@ -9,6 +9,7 @@ import pytest
 
 from index.chunk import MIN_PART_TOKENS, chunk_clauses, split_spans
 from index.clauses import parse_clauses
+from index.corpus import read_corpus
 from index.textnorm import to_search_text
 from index.tokens import count_tokens
 from index.types import Document, DocumentMeta
@@ -90,9 +91,6 @@ def test_tiny_tail_rebalanced_when_neighbour_is_full():
 
 
 def test_corpus_chunks_cover_clauses():
-    pytest.importorskip("index.corpus")
-    from index.corpus import read_corpus
-
     parsed, _ = read_corpus(Path(__file__).resolve().parents[2] / "data" / "corpus", 128, lambda done, total: None)
     for doc in parsed:
         clauses = parse_clauses(doc.document)

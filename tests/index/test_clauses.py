@@ -11,6 +11,7 @@ import pytest
 
 from index.chunk import chunk_clauses
 from index.clauses import parse_clauses
+from index.corpus import read_corpus
 from index.numbering import cn_to_int, lead_phrase, match_numbering
 from index.textnorm import to_search_text
 from index.types import Document, DocumentMeta, TocEntry
@@ -292,43 +293,9 @@ def test_render_ref_short_top_heading_only():
 # --- the real corpus through the real pipeline ---------------------------------------------------
 
 
-def _approximate_documents(corpus: Path) -> dict[str, Document]:
-    """Stand-in for index.corpus until it lands: strip, drop blank and obvious chrome lines."""
-    import json
-
-    chrome = re.compile(r"ICP|扫一扫|掃一掃|^编辑:|^\(責編|^联系电话|^电子邮箱|版权声明|^相关推荐|^加载中|^您的位置|^地 址|^咨询热线|^服务时间|^周六至|^附件下载|^北极星|^欢迎访问|^转自|^主办单位|^网络出版")
-    toc_line = re.compile(r"(第[一二三四五六七八九十百]+[篇章节])\s*(.*?)\s*\.{3,}\s*-\s*(\d+)\s*-")
-    cjk = r"[\u4e00-\u9fff，。、：；“”（）《》]"
-    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
-    docs = {}
-    for entry in manifest["documents"]:
-        lines, toc = [], []
-        for line in (corpus / entry["file"]).read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if not line or chrome.search(line):
-                continue
-            if found := list(toc_line.finditer(line)):
-                toc += [TocEntry(m.group(1), m.group(2), {"篇": 1, "章": 2, "节": 3}[m.group(1)[-1]], int(m.group(3))) for m in found]
-                continue
-            line = re.sub(rf"(?<={cjk})\s+(?={cjk})", "", line)
-            if lines and toc and lines[-1][-1] not in "。！？；:：”)" and len(lines[-1]) > 60:
-                lines[-1] += line
-            else:
-                lines.append(line)
-        text = "\n".join(lines)
-        meta = DocumentMeta(Path(entry["file"]).stem, entry["title"], entry["short_title"])
-        docs[meta.doc_id] = Document(meta, entry["file"], "txt", "utf-8", text, hashlib.sha256(text.encode()).hexdigest(), tuple(toc))
-    return docs
-
-
 @pytest.fixture(scope="module")
 def corpus_documents() -> dict[str, Document]:
-    corpus = REPO / "data" / "corpus"
-    try:
-        from index.corpus import read_corpus
-    except ImportError:
-        return _approximate_documents(corpus)
-    parsed, skipped = read_corpus(corpus, 512, lambda done, total: None)
+    parsed, skipped = read_corpus(REPO / "data" / "corpus", 512, lambda done, total: None)
     assert not skipped
     for doc in parsed:  # the pipeline chunks exactly what the parser made
         assert list(doc.clauses) == chunk_clauses(parse_clauses(doc.document), 512)
