@@ -57,6 +57,10 @@ def build_index(
     from index.corpus import read_corpus
 
     started = time.monotonic()
+    if not Path(corpus_dir).is_dir():
+        raise UnreadableFile(
+            f"The corpus folder {corpus_dir} does not exist.", hint="Set POLICYQA_CORPUS or pass --corpus DIR."
+        )
     layout = IndexLayout(index_dir)
     with layout.build_lock():
         store = ClauseStore(layout.chroma, chroma_host, chroma_port)

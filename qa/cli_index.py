@@ -165,7 +165,8 @@ def clause_trees(clauses: Sequence[Clause], titles: dict[str, str]) -> dict[str,
         text = " ".join(clause.text.split())
         snippet = text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
         parts = f" [dim]({clause.parts} parts)[/]" if clause.parts > 1 else ""
-        label = f"[cyan]{_escape(clause.ref or '(preamble)')}[/]{parts} [dim]{clause.clause_id}[/]\n{_escape(snippet)}"
+        heading = f" [bold]{_escape(clause.heading)}[/]" if clause.heading else ""
+        label = f"[cyan]{_escape(clause.ref or '(preamble)')}[/]{heading}{parts} [dim]{clause.clause_id}[/]\n{_escape(snippet)}"
         nodes[clause.base_id] = parent.add(label)
     return trees
 

