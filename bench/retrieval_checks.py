@@ -55,6 +55,8 @@ def load_questions(path: Path, reader) -> list[GoldQuestion]:
         if not line.strip():
             continue
         row = json.loads(line)
+        if not row.get("evidence"):
+            continue  # an unanswerable question (eval gold sets have them): nothing to retrieve
         gold = set()
         for evidence in row["evidence"]:
             quote = squash(evidence["quote"])
@@ -113,9 +115,9 @@ def variants(base: HybridRetriever, sweep: bool) -> dict[str, HybridRetriever]:
         f"hybrid {base.fusion.label()}": base,
     }
     if sweep:
-        configs = [FusionConfig(rrf_k=k) for k in (10, 30)]
-        configs += [FusionConfig(dense_weight=w, bm25_weight=1.0) for w in (0.5, 0.7, 1.5, 2.0)]
-        configs += [FusionConfig(method="linear", dense_weight=a, bm25_weight=1 - a) for a in (0.3, 0.5, 0.7)]
+        configs = [FusionConfig(method="rrf", rrf_k=k, dense_weight=1.0, bm25_weight=1.0) for k in (10, 30, 60)]
+        configs += [FusionConfig(method="rrf", dense_weight=w, bm25_weight=1.0) for w in (0.3, 0.5, 0.7, 1.5)]
+        configs += [FusionConfig(method="linear", dense_weight=a, bm25_weight=round(1 - a, 2)) for a in (0.2, 0.3, 0.5, 0.7)]
         for config in configs:
             runs[f"hybrid {config.label()}"] = base.model_copy(update={"fusion": config})
     return runs

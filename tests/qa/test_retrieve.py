@@ -150,7 +150,7 @@ def _clause(clause_id: str, part: int = 1, parts: int = 1) -> Clause:
     )
 
 
-@pytest.mark.parametrize("config", [FusionConfig(), FusionConfig(method="linear")])
+@pytest.mark.parametrize("config", [FusionConfig(method="rrf"), FusionConfig(method="linear")])
 def test_fusion_rewards_agreement_between_retrievers(config):
     a, b, c, d = _clause("d:a"), _clause("d:b"), _clause("d:c"), _clause("d:d")
     dense = [(b, 0.90), (a, 0.88), (d, 0.60), (c, 0.50)]
@@ -163,8 +163,9 @@ def test_fusion_rewards_agreement_between_retrievers(config):
 def test_weights_shift_fusion_towards_one_retriever():
     a, b = _clause("d:a"), _clause("d:b")
     dense, bm25 = [(a, 0.9), (b, 0.8)], [(b, 7.0), (a, 3.0)]
-    assert fuse(dense, bm25, FusionConfig(dense_weight=2.0))[0].clause is a
-    assert fuse(dense, bm25, FusionConfig(bm25_weight=2.0))[0].clause is b
+    for method in ("rrf", "linear"):
+        assert fuse(dense, bm25, FusionConfig(method=method, dense_weight=2.0, bm25_weight=1.0))[0].clause is a
+        assert fuse(dense, bm25, FusionConfig(method=method, dense_weight=1.0, bm25_weight=2.0))[0].clause is b
 
 
 def test_collapse_keeps_the_best_part_with_its_ranks():
