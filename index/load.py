@@ -22,8 +22,9 @@ _CANDIDATES = ("gb18030", "big5")
 _TIE = 0.02  # score difference under which two decodings are a toss-up
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", re.IGNORECASE)
-# Elements whose text is site furniture or code, never document text.
-_HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "template", "iframe", "svg", "form")
+# Elements whose text is site furniture or code, never document text. (Not <form>: ASP.NET
+# pages wrap the whole page in one.)
+_HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "template", "iframe", "svg")
 _HTML_BLOCKS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",
                 "article", "main", "aside", "table", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
                 "figcaption", "caption", "hr", "title")

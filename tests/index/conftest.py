@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
+from ingest_helpers import CORPUS
+
 _FONT_GLOBS = ("**/*CJK*.ttc", "**/*CJK*.otf", "**/*CJK*.ttf", "**/wqy*.tt[cf]", "**/DroidSansFallback*.ttf")
 
 
@@ -79,10 +80,6 @@ def cjk_font(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("font") / "cjk.ttf"
     font.save(str(target))
     return target
-
-
-def paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="session")

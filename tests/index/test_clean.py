@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import CORPUS
+from ingest_helpers import CORPUS
 from index.clean import clean_text
 from index.textnorm import detect_script, to_simplified
 

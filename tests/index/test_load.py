@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, paragraphs
+from ingest_helpers import CORPUS, paragraphs
 from index.errors import UnreadableFile
 from index.load import load_file
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import CORPUS
+from ingest_helpers import CORPUS
 from index.clean import clean_text
 from index.errors import UnreadableFile
 from index.meta import doc_id_for, infer_meta, read_manifest
