@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 # question → a figure the cited clause states (from the corpus text itself)
 QUESTIONS = {
     "渝中区到2027年地区生产总值目标是多少？": "2100亿元",
-    "天府新区成都片区面积多大？": "1484",
+    "天府新区成都片区面积是多少平方公里？": "1484",
     "渝中区人均地区生产总值的目标是多少？": "33万元",
     "渝中区现代服务业增加值占GDP比重要提高到多少？": "75%",
 }

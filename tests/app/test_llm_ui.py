@@ -83,3 +83,14 @@ def test_unverified_sentences_are_marked_in_the_answer(browser, llm_app_url, fak
         assert marked.count() == 1 and "3000万" in marked.inner_text()
         assert "没有引用" in marked.get_attribute("title")
         assert "部分未核实" in answer.inner_text() and answer.locator(".pq-warn").is_visible()
+
+
+def test_follow_up_sends_the_earlier_turn_to_the_model(llm_app_url, fake_llm):
+    fake_llm.then(Reply(cite_the_clause_with_the_figure))
+    client = Client(llm_app_url, verbose=False)  # one session: the app keeps its turns between calls
+    client.predict(QUESTION, [], [], [], "", "", 8, "llm", api_name="/ask")
+    first_requests = len(fake_llm.requests)
+    _box, chat = client.predict("那人均呢？", [], [], [], "", "", 8, "llm", api_name="/ask")
+    later = fake_llm.requests[first_requests:]
+    assert later and any(QUESTION in str(request["messages"]) for request in later)
+    assert chat[-1]["role"] == "assistant" and "pq-error" not in chat[-1]["content"][0]["text"]

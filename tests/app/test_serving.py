@@ -50,5 +50,5 @@ def test_basic_auth_is_required_when_configured(built_service, tmp_path_factory)
         with pytest.raises(Exception):
             Client(url, verbose=False, auth=("analyst", "wrong"))
         client = Client(url, verbose=False, auth=("analyst", "s3cret-pw"))
-        _box, chat = client.predict("天府新区成都片区面积多大？", [], [], [], "", "", 8, "offline", api_name="/ask")
+        _box, chat = client.predict("天府新区成都片区面积是多少平方公里？", [], [], [], "", "", 8, "offline", api_name="/ask")
         assert "1484" in chat[-1]["content"][0]["text"]

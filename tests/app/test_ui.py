@@ -29,6 +29,8 @@ TITLE = "青川市低空经济发展三年行动计划(2024-2026年)"
 
 
 def ask(page, question: str, answers_before: int) -> object:
+    # the previous answer clears the box in the same update; typing before that lands would be lost
+    page.wait_for_function("document.querySelector('#pq-question textarea').value === ''")
     page.fill("#pq-question textarea", question)
     page.press("#pq-question textarea", "Enter")
     page.wait_for_function(SETTLED.format(n=answers_before + 1), timeout=120_000)
@@ -75,10 +77,10 @@ def test_answer_with_citations_opens_the_clause_in_its_document(page, artifacts)
 
 
 def test_follow_up_refusal_and_clear(page, artifacts):
-    first = ask(page, "天府新区成都片区面积多大？", 0)
-    assert "1484" in first.inner_text()
-    follow = ask(page, "那眉山片区呢？", 1)
-    assert "94" in follow.inner_text() and follow.locator("a.pq-cite").count() >= 1
+    first = ask(page, "渝中区到2027年地区生产总值目标是多少？", 0)
+    assert "2100亿元" in first.inner_text()
+    follow = ask(page, "人均地区生产总值呢？", 1)
+    assert "33万元" in follow.inner_text() and follow.locator("a.pq-cite").count() >= 1
     refused = ask(page, "火星基地的建设目标是什么？", 2)
     assert "未找到依据" in refused.inner_text()
     nearest = refused.locator("a.pq-ref")
@@ -102,21 +104,21 @@ def export(page, button: str):
 
 def test_memo_export_markdown_and_docx(page, tmp_path, artifacts):
     ask(page, "渝中区到2027年地区生产总值目标是多少？", 0)
-    ask(page, "天府新区成都片区面积多大？", 1)
+    ask(page, "天府新区成都片区面积是多少平方公里？", 1)
     page.click("#pq-export")
     page.get_by_text("整个对话").click()
 
     docx_path = artifacts / "ui-memo.docx"
     export(page, "#pq-export-docx").save_as(docx_path)
     texts = [p.text for p in WordDocument(str(docx_path)).paragraphs]
-    assert "问题1：渝中区到2027年地区生产总值目标是多少？" in texts and "问题2：天府新区成都片区面积多大？" in texts
+    assert "问题1：渝中区到2027年地区生产总值目标是多少？" in texts and "问题2：天府新区成都片区面积是多少平方公里？" in texts
     notes = texts[texts.index("注释") + 1 :]
     assert notes and all(re.match(r"\d+\. 《[^》]+》（[^）]+，\d{4}年\d{1,2}月\d{1,2}日），.+：“.+”", n) for n in notes)
     assert any("渝中区" in n for n in notes) and any("天府新区" in n for n in notes)
 
     page.get_by_text("当前回答").click()
     md = Path(export(page, "#pq-export-md").path()).read_text(encoding="utf-8")
-    assert "## 问题：天府新区成都片区面积多大？" in md and "渝中区到2027年" not in md
+    assert "## 问题：天府新区成都片区面积是多少平方公里？" in md and "渝中区到2027年" not in md
     assert re.search(r"\[\^1\]", md) and re.search(r"^\[\^1\]: 《四川天府新区", md, re.M)
 
 
