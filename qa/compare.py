@@ -7,14 +7,17 @@ them is 「未涉及」. The quotes are the clause sentences themselves, so noth
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.errors import BadQuestion
 from index.types import DocumentMeta
 from qa.types import Answer, Citation, Filters
 
 MAX_QUOTES = 2  # clauses quoted per document: a table cell, not an answer
+MIN_QUOTE_CHARS = 40  # a shorter quote is usually a clause heading: it says the topic, not the content
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,24 @@ class Comparison:
     rows: tuple[CompareRow, ...]
 
 
+def fuller_quote(citation: Citation) -> Citation:
+    """A heading-only quote is followed by the clause's next sentences, still verbatim."""
+    quote = citation.quote.strip()
+    start = citation.text.find(quote) if quote else -1
+    if start < 0 or len(quote) >= MIN_QUOTE_CHARS:
+        return citation
+    end = start + len(quote)
+    for sentence in _SENTENCE.finditer(citation.text, end):
+        end = sentence.end()
+        if end - start >= MIN_QUOTE_CHARS:
+            break
+    return replace(citation, quote=citation.text[start:end].strip())
+
+
 def row_for(meta: DocumentMeta, answer: Answer) -> CompareRow:
     if answer.refused:
         return CompareRow(meta, ())
-    return CompareRow(meta, tuple(sorted(answer.citations, key=lambda c: c.n))[:MAX_QUOTES])
+    return CompareRow(meta, tuple(fuller_quote(c) for c in sorted(answer.citations, key=lambda c: c.n))[:MAX_QUOTES])
 
 
 def compare_documents(service, question: str, doc_ids: Sequence[str], k: int | None = None) -> Comparison:

@@ -53,3 +53,17 @@ def test_selection_limits_the_rows_and_bad_input_is_rejected(built_service):
         compare_documents(built_service, "  ", chosen)
     with pytest.raises(BadQuestion, match="no-such-doc"):
         compare_documents(built_service, TOPIC, ["no-such-doc"])
+
+
+def test_a_heading_only_quote_is_extended_with_the_clause_text_that_follows():
+    from qa.compare import MIN_QUOTE_CHARS, fuller_quote
+    from qa.types import Citation
+
+    text = "(七)加快同城化发展。协同推进体制机制创新,探索行政区与经济区适度分离。推动重大改革试点。"
+    short = Citation(n=1, clause_id="d:七", doc_id="d", doc_title="t", ref="(七)", text=text, quote="(七)加快同城化发展。")
+    extended = fuller_quote(short).quote
+    assert extended.startswith("(七)加快同城化发展。协同推进") and extended in text
+    assert len(extended) >= MIN_QUOTE_CHARS or extended == text
+    long_quote = Citation(n=1, clause_id="d:七", doc_id="d", doc_title="t", ref="(七)", text=text,
+                          quote=text[:MIN_QUOTE_CHARS + 2])
+    assert fuller_quote(long_quote) == long_quote
