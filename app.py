@@ -277,7 +277,8 @@ def build_ui(app: ChatApp):
 def theme():
     import gradio as gr
 
-    # Named system fonts only: the default theme's web fonts would be fetched by the browser.
+    # System fonts with CJK coverage, named only: no font files to serve, and no GoogleFont,
+    # whose stylesheet would send the browser to fonts.googleapis.com.
     fonts = [gr.themes.Font(name) for name in SYSTEM_FONTS[:-2]] + list(SYSTEM_FONTS[-2:])
     return gr.themes.Default(font=fonts, font_mono=["ui-monospace", "monospace"])
 
