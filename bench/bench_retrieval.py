@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import sys
@@ -41,14 +42,18 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def latencies(retriever, questions: list[str], rounds: int) -> list[float]:
-    for question in questions[:10]:  # warm caches (jieba dictionary, ONNX session, Chroma segments)
-        retriever.search(question)
-    samples = []
+def latencies(runs: dict, questions: list[str], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per search for each retriever, interleaved question by question so that
+    background load on the machine falls on all retrievers alike."""
+    for retriever in runs.values():
+        for question in questions[:10]:  # warm caches (jieba dictionary, model, Chroma segments)
+            retriever.search(question)
+    samples: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(rounds):
         for question in questions:
-            seconds, _ = timed(lambda: retriever.search(question))
-            samples.append(seconds * 1000)
+            for name, retriever in runs.items():
+                seconds, _ = timed(lambda: retriever.search(question))
+                samples[name].append(seconds * 1000)
     return samples
 
 
@@ -85,8 +90,7 @@ def main() -> None:
             "bm25": hybrid.model_copy(update={"sources": ("bm25",)}),
             "hybrid": hybrid,
         }
-        for name, retriever in runs.items():
-            samples = latencies(retriever, questions, args.rounds)
+        for name, samples in latencies(runs, questions, args.rounds).items():
             rows.append(
                 (
                     f"retrieve {name} (warm, k={hybrid.k})",
@@ -103,6 +107,8 @@ def main() -> None:
         rows.append(("python heap peak during hybrid pass", f"{traced_peak / 2**20:.1f} MiB (tracemalloc)"))
         rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
         rows.append(("process peak RSS", f"{rss_mib:.0f} MiB (getrusage, whole run)"))
+        # Tail latency on a 2-core machine depends on what else runs: say how busy it was.
+        rows.append(("machine load (1/5/15 min)", " / ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"))
 
     width = max(len(name) for name, _ in rows)
     print(f"{'measure':{width}}  value")
