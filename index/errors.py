@@ -55,3 +55,7 @@ class PromptError(PolicyQAError):
 
 class GoldSetError(PolicyQAError):
     """An eval gold set is malformed or its evidence no longer resolves."""
+
+
+class IndexBusy(PolicyQAError):
+    """Another build holds the index lock."""

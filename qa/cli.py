@@ -23,13 +23,7 @@ def _register() -> None:
 
     cli_index.register(app)
     for name in ("qa.cli_retrieve", "qa.cli_ask", "eval.cli"):
-        try:
-            module = __import__(name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency, not a not-yet-written module
-                raise
-            continue
-        module.register(app)
+        __import__(name, fromlist=["register"]).register(app)
 
 
 _register()

@@ -19,25 +19,90 @@ class PolicyQA:
         prepare_offline(settings)
 
     # --- indexing (owned by the index/retrieval work) -------------------------------------
-    def build_index(self, corpus_dir=None, progress: bool = True):
-        """Parse and index a corpus folder; returns index.types.BuildReport."""
-        raise NotImplementedError
+    def build_index(self, corpus_dir=None, progress=True, force: bool = False):
+        """Parse and index a corpus folder (default: settings.corpus_dir); returns
+        index.types.BuildReport. `progress`: True draws rich bars on stderr, False is silent,
+        or a callable(stage, done, total) for another face (e.g. the app)."""
+        from index.build import build_index
+
+        s = self.settings
+        kwargs = dict(
+            corpus_dir=corpus_dir or s.corpus_dir,
+            extra_dirs=() if corpus_dir else self._upload_dirs(),
+            index_dir=s.index_dir,
+            embedder=self._embedder,
+            cache_dir=s.cache_dir / "embeddings",
+            chunk_tokens=s.chunk_tokens,
+            chroma_host=s.chroma_host,
+            chroma_port=s.chroma_port,
+            force=force,
+        )
+        if progress is True:
+            from qa.cli_index import build_progress
+
+            with build_progress() as callback:
+                return build_index(**kwargs, progress=callback)
+        if callable(progress):
+            return build_index(**kwargs, progress=progress)
+        return build_index(**kwargs)
+
+    def _upload_dirs(self):
+        """Documents added from the app sit beside the default corpus (qa/upload.py)."""
+        from qa.upload import uploads_dir
+
+        folder = uploads_dir(self.settings)
+        return (folder,) if folder.is_dir() else ()
 
     def clauses(self, doc_id: str | None = None):
         """The indexed clauses in document order (all documents, or one)."""
-        raise NotImplementedError
+        if doc_id is not None and doc_id not in {m.doc_id for m in self.documents()}:
+            from index.errors import BadQuestion
+
+            raise BadQuestion(
+                f"Unknown document id: {doc_id}.", hint="Valid ids: " + ", ".join(m.doc_id for m in self.documents())
+            )
+        return self._index.clauses(doc_id)
 
     def documents(self):
         """The indexed documents' metadata (index.types.DocumentMeta), in corpus order."""
-        raise NotImplementedError
+        return self._index.documents()
+
+    def index_stats(self) -> dict:
+        return self._index.stats()
+
+    @cached_property
+    def _embedder(self):
+        from index.embed import make_embedder
+
+        s = self.settings
+        api_key = s.openai_api_key.get_secret_value() if s.openai_api_key else ""
+        return make_embedder(s.embedding_model, base_url=s.embedding_base_url, api_key=api_key)
+
+    @cached_property
+    def _index(self):
+        """The opened index (index.build.IndexReader); it follows rebuilds by itself. Not
+        cached on failure (IndexNotBuilt), so the first call after a build succeeds."""
+        from index.build import open_index
+
+        s = self.settings
+        return open_index(s.index_dir, self._embedder, chroma_host=s.chroma_host, chroma_port=s.chroma_port)
 
     # --- retrieval ---------------------------------------------------------------------------
     @cached_property
     def retriever(self):
-        raise NotImplementedError
+        """The hybrid retriever over the built index (qa.retrieve.HybridRetriever).
+
+        Raises IndexNotBuilt before the first build, StoreUnavailable when the Chroma server
+        is down. Not cached on failure, so a later call after a build succeeds."""
+        from qa.retrieve import HybridRetriever
+
+        s = self.settings
+        return HybridRetriever(
+            reader=self._index, embedder=self._embedder, k=s.top_k, max_question_chars=s.max_question_chars
+        )
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        raise NotImplementedError
+        return self.retriever.search(question, k=k, filters=filters)
 
     # --- answering (owned by the answer-chain work) ------------------------------------------
     def ask(
@@ -48,4 +113,46 @@ class PolicyQA:
         filters: Filters | None = None,
         mode: str = "auto",  # "auto" | "offline" | "llm"
     ) -> Answer:
-        raise NotImplementedError
+        """A cited answer (or a refusal). `history` holds earlier turns, as (question, answer
+        text) pairs or the earlier Answers themselves (which lets 「第二条」 resolve)."""
+        chain = self._answer_chain
+        return chain.invoke(chain.start(question, history, k=k, filters=filters, mode=mode))
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        k: int | None = None,
+        filters: Filters | None = None,
+        mode: str = "auto",
+    ):
+        """Like `ask`, streamed: yields text deltas (str) as the answer is written, then the final
+        Answer. If the model fails midway the Answer is the offline fallback (with a notice), so
+        a UI should replace the streamed text with Answer.text when it arrives."""
+        chain = self._answer_chain
+        yield from chain.stream(chain.start(question, history, k=k, filters=filters, mode=mode))
+
+    @cached_property
+    def _answer_chain(self):
+        from qa.answer_extractive import ExtractiveAnswerer
+        from qa.chain import AnswerChain
+
+        s = self.settings
+        llm = None
+        if s.llm_configured or s.openai_base_url:
+            from qa.answer_llm import LLMAnswerer
+
+            llm = LLMAnswerer(s)
+        extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights)
+        return AnswerChain(self.retrieve, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
+
+    def _term_weights(self):
+        """IDF over the indexed clauses, recomputed when the index changes."""
+        from qa.answer_extractive import TermWeights
+
+        clauses = self.clauses()
+        key = (len(clauses), clauses[0].clause_id if clauses else "", clauses[-1].clause_id if clauses else "")
+        if getattr(self, "_weights_key", None) != key:
+            self._weights = TermWeights(c.search_text for c in clauses)
+            self._weights_key = key
+        return self._weights

@@ -17,6 +17,7 @@ class Hit:
     bm25_rank: int | None = None
     dense_score: float | None = None  # cosine similarity
     bm25_score: float | None = None
+    text: str = ""  # the whole clause (all parts joined); "" only if built outside the retriever
 
     @property
     def clause_id(self) -> str:
