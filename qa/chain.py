@@ -69,10 +69,13 @@ def _timed(stage: str, step: Callable[[ChainState], ChainState]) -> RunnableLamb
 
 class AnswerChain:
     def __init__(self, retrieve: Retrieve, extractive: ExtractiveAnswerer, context_tokens: int,
-                 llm=None, llm_configured: bool = False) -> None:
+                 llm=None, llm_configured: bool = False,
+                 clause_family: Callable[[str], list[Hit]] | None = None) -> None:
         """`llm` is a qa.answer_llm.LLMAnswerer (or None offline); `llm_configured` says
-        whether mode "auto" should use it."""
+        whether mode "auto" should use it. `clause_family(clause_id)` gives a clause and the
+        clauses under it, as hits, for follow-ups that name a clause (「第二条」)."""
         self.retrieve = retrieve
+        self.clause_family = clause_family
         self.extractive = extractive
         self.context_tokens = context_tokens
         self.llm = llm
@@ -141,9 +144,14 @@ class AnswerChain:
     def _retrieve(self, state: ChainState) -> ChainState:
         if state.anchor is not None:
             # 「第二条说了什么？」: the clause is known; its own text finds it (and its neighbours).
+            # The named clause (and what sits under a heading-only one) comes first, whatever
+            # the retriever ranks.
             anchor = state.anchor
+            named = self.clause_family(anchor.clause_id) if self.clause_family else []
             hits = self.retrieve(anchor.text[:ANCHOR_CHARS], state.k, Filters(doc_ids=(anchor.doc_id,)))
-            return replace(state, hits=tuple(hits))
+            seen = {h.clause_id for h in named}
+            merged = named + [h for h in hits if h.clause_id not in seen]
+            return replace(state, hits=tuple(merged[: max(state.k or len(hits), len(named))]))
         return replace(state, hits=tuple(self.retrieve(state.standalone, state.k, state.filters)))
 
     def _number(self, state: ChainState) -> ChainState:

@@ -66,31 +66,55 @@ def _ordinal_value(token: str) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _place(question: str) -> str:
-    """The first place or organisation named in a question (jieba POS tags), '' if none."""
+def _tagged(question: str) -> list[tuple[str, str]]:
+    """jieba (word, flag) pairs, with a bare place suffix joined to the word before it
+    (「天府/新区」 → 「天府新区」) and adjacent places joined (「四川/天府新区」)."""
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
-    words = list(jieba.posseg.cut(question))
-    for i, word in enumerate(words):
-        if word.flag in _PLACE_FLAGS:
-            # "天府/新区": a bare suffix tagged as the place belongs to the word before it
-            if word.word in _PLACE_SUFFIXES and i > 0 and words[i - 1].flag.startswith("n"):
-                return words[i - 1].word + word.word
-            return word.word
-    return ""
+    merged: list[tuple[str, str]] = []
+    for word in jieba.posseg.cut(question):
+        joins_previous = merged and (
+            (word.word in _PLACE_SUFFIXES and merged[-1][1].startswith("n")) or merged[-1][1] in _PLACE_FLAGS
+        )
+        if word.flag in _PLACE_FLAGS and joins_previous:
+            merged[-1] = (merged[-1][0] + word.word, word.flag)
+            if len(merged) > 1 and merged[-2][1] in _PLACE_FLAGS:
+                merged[-2:] = [(merged[-2][0] + merged[-1][0], word.flag)]
+        else:
+            merged.append((word.word, word.flag))
+    return merged
+
+
+def _place(question: str) -> str:
+    """The first place or organisation named in a question, '' if none."""
+    return next((word for word, flag in _tagged(question) if flag in _PLACE_FLAGS), "")
 
 
 def _setting(question: str) -> str:
     """The who and when of a question: its places and organisations, then its years
     (「渝中区到2027年地区生产总值…」 → 「渝中区2027年」)."""
-    import jieba.posseg
-
-    _place(question)  # initialises jieba quietly
-    places = [w.word for w in jieba.posseg.cut(question) if w.flag in _PLACE_FLAGS]
+    places = [word for word, flag in _tagged(question) if flag in _PLACE_FLAGS]
     years = re.findall(r"(?:19|20)\d{2}年", question)
     return "".join(dict.fromkeys(places + years))
+
+
+def _is_noun_phrase(text: str) -> bool:
+    words = [flag for _, flag in _tagged(text) if flag != "x"]
+    return bool(words) and words[-1].startswith("n")
+
+
+def _topic(question: str) -> str:
+    """The first run of common nouns after the question's setting
+    (「渝中区到2027年地区生产总值要迈上什么台阶？」 → 「地区生产总值」)."""
+    run: list[str] = []
+    for word, flag in _tagged(question):
+        if flag.startswith("n") and flag not in _PLACE_FLAGS:
+            run.append(word)
+        elif run:
+            break
+    return "".join(run)
 
 
 def rule_condense(question: str, history: Sequence[Turn]) -> str:
@@ -110,8 +134,10 @@ def rule_condense(question: str, history: Sequence[Turn]) -> str:
         old_place = _place(previous.question)
         if old_place and _place(topic) == topic:
             return previous.question.replace(old_place, topic, 1)
-        # 「那人均呢？」 asks the same about something else: keep who and when, ask about X.
-        return f"{_setting(previous.question)}{topic}是什么？"
+        # 「那常住人口呢？」 asks about another thing: keep who and when, ask about X.
+        # 「那人均呢？」 qualifies the thing asked before: keep it too (人均 + 地区生产总值).
+        thing = "" if _is_noun_phrase(topic) else _topic(previous.question)
+        return f"{_setting(previous.question)}{topic}{thing}是什么？"
     entity = _ENTITY_PRONOUN.match(question)
     if entity:
         place = _place(previous.question)

@@ -144,7 +144,21 @@ class PolicyQA:
 
             llm = LLMAnswerer(s)
         extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights)
-        return AnswerChain(self.retrieve, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
+        return AnswerChain(self.retrieve, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured,
+                           clause_family=self.clause_family)
+
+    def clause_family(self, clause_id: str) -> list[Hit]:
+        """A clause and the clauses under it, in document order, as hits (parts joined)."""
+        from qa.retrieve import join_parts
+
+        base = clause_id.split("#", 1)[0]
+        doc_id = base.split(":", 1)[0]
+        family: dict[str, list] = {}
+        for clause in self._index.clauses(doc_id):
+            if clause.base_id == base or clause.base_id.startswith(base + "/"):
+                family.setdefault(clause.base_id, []).append(clause)
+        return [Hit(clause=min(parts, key=lambda p: p.part), score=1.0, text=join_parts(parts))
+                for parts in family.values()]
 
     def _term_weights(self):
         """IDF over the indexed clauses, recomputed when the index changes."""

@@ -56,12 +56,24 @@ def test_ordinal_follow_up_resolves_against_the_previous_citations(built_service
     second = cited[1]
     assert second.ref in follow.standalone_question and second.doc_title in follow.standalone_question
     assert not follow.refused
-    assert second.clause_id in {c.clause_id for c in follow.citations}
+    # A heading-only clause (「（三）基本原则」) is answered from the clauses under it.
+    cited = {c.clause_id for c in follow.citations}
+    assert cited and all(cid == second.clause_id or cid.startswith(second.clause_id + "/") for cid in cited)
 
 
 def test_place_swap_rule():
     assert rule_condense("那重庆呢？", [(GDP, "……")]) == "重庆到2027年地区生产总值要迈上什么台阶？"
     assert rule_condense("四川的目标是什么？", [(GDP, "……")]) == "四川的目标是什么？"  # stands alone
+
+
+def test_what_about_rules_keep_the_subject_a_modifier_qualifies():
+    # 人均 qualifies the thing asked before; 常住人口 replaces it.
+    assert rule_condense("那人均呢？", [(GDP, "……")]) == "渝中区2027年人均地区生产总值是什么？"
+    assert rule_condense("那常住人口呢？", [(GDP, "……")]) == "渝中区2027年常住人口是什么？"
+    # 「四川/天府/新区」 is one place for both the pronoun and the swap rules.
+    total = "四川天府新区的总定位是什么？"
+    assert rule_condense("它的面积有多大？", [(total, "……")]) == "四川天府新区的面积有多大？"
+    assert rule_condense("那成都呢？", [(total, "……")]) == "成都的总定位是什么？"
 
 
 def test_offline_stream_yields_the_text_then_the_answer(built_service):
