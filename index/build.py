@@ -215,6 +215,9 @@ def _changes(previous: Manifest | None, parsed: Sequence[ParsedDocument]) -> dic
     }
 
 
+IN_MEMORY_CLAUSE_LIMIT = 50_000
+
+
 class IndexReader:
     """Read access to the current generation. It follows the pointer, so a reader opened before
     a rebuild (in this process or another) answers from the new generation afterwards."""
@@ -265,7 +268,16 @@ class IndexReader:
             return read(self._manifest)
 
     def dense_search(self, query_vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
-        return self._retrying(lambda m: self._store.query(m.collection, query_vector, k, filters or Filters()))
+        if not self._holds_all():
+            return self._retrying(lambda m: self._store.query(m.collection, query_vector, k, filters or Filters()))
+        scored = self._retrying(lambda m: self._store.query_ids(m.collection, query_vector, k, filters or Filters()))
+        clauses = self._clauses_by_id()
+        return [(clauses[cid], score) for cid, score in scored if cid in clauses]
+
+    def _holds_all(self) -> bool:
+        """Whether to keep every clause in memory: a few MB for corpora of tens of thousands of
+        clauses, and it saves a store round trip per query (about a third of a warm retrieve)."""
+        return len(self._manifest_now().clauses) <= IN_MEMORY_CLAUSE_LIMIT
 
     def bm25_search(self, query_search_text: str, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
         manifest = self._manifest_now()
@@ -297,10 +309,10 @@ class IndexReader:
 
     def get(self, clause_ids: Sequence[str]) -> list[Clause]:
         """The clauses with these ids, in the order asked; unknown ids are left out."""
-        self._manifest_now()
-        if self._all is None:
+        if self._all is None and not self._holds_all():
             return self._retrying(lambda m: self._store.get(m.collection, clause_ids))
-        return [self._all[cid] for cid in clause_ids if cid in self._all]
+        clauses = self._clauses_by_id()
+        return [clauses[cid] for cid in clause_ids if cid in clauses]
 
     def stats(self) -> dict:
         manifest = self._manifest_now()

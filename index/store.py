@@ -122,6 +122,18 @@ class ClauseStore:
         # Chroma's cosine space reports distance = 1 - cosine similarity.
         return [(from_record(cid, meta, text), 1.0 - float(dist)) for cid, meta, text, dist in rows]
 
+    def query_ids(self, name: str, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[str, float]]:
+        """Like `query`, ids and cosine similarities only: for callers that hold the clauses
+        already (Chroma's reading of metadata and documents costs about half the query)."""
+        with self._guard():
+            result = self._collection(name).query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                n_results=k,
+                where=where_for(filters),
+                include=["distances"],
+            )
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+
     def get(self, name: str, clause_ids: Sequence[str]) -> list[Clause]:
         """The clauses with these ids, in the order asked; unknown ids are left out."""
         if not clause_ids:

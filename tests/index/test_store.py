@@ -83,6 +83,14 @@ def test_query_returns_cosine_similarity_best_first(store, embedder):
     assert abs(hits[0][1] - expected) < 1e-3
 
 
+def test_id_only_query_matches_the_full_query(store, embedder):
+    query = embedder.embed_query("产业")
+    for filters in (Filters(), Filters(doc_ids=("decision",))):
+        full = [(c.clause_id, round(score, 6)) for c, score in store.query("clauses_test", query, 4, filters)]
+        ids = [(cid, round(score, 6)) for cid, score in store.query_ids("clauses_test", query, 4, filters)]
+        assert ids == full and ids
+
+
 def test_filters_restrict_the_dense_search(store, embedder):
     query = embedder.embed_query("产业")
     def docs(filters: Filters) -> set[str]:
