@@ -20,6 +20,7 @@ import numpy as np
 
 from index.textnorm import to_search_text
 from qa.citations import extract_figures
+from qa.places import mentioned, places
 from qa.refusal import THRESHOLDS, Evidence, RefusalThresholds, refusal_phrase
 from qa.types import ContextItem
 
@@ -41,8 +42,9 @@ _QUESTION_WORDS = frozenset(
 _FIGURE_BONUS = 0.1
 _EMBED_CHARS = 160  # the head of a long sentence carries its topic; encoding cost grows with length
 _VECTOR_MEMORY = 20000
-_MAX_QUOTE = 90
-_ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么)")  # 哪几, 几条, 多少亿: the asking, not the topic  # characters: longer sentences are trimmed to their best phrases
+_MAX_QUOTE = 90  # characters: longer sentences are trimmed to their best phrases
+# 哪几, 几条, 多少亿, 多大: the asking, not the topic.
+_ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快])")
 
 
 def _uniform(term: str) -> float:
@@ -191,7 +193,7 @@ class ExtractiveAnswerer:
             similarity=best.similarity if self.embedder is not None else 1.0,
             asks_figure=asks_figure,
             has_figure=gives_figure(best),
-            unknown_places=tuple(p for p in named_places(question) if not _mentioned(p, context)),
+            unknown_places=tuple(p.text for p in places(to_search_text(question)) if not mentioned(p, context)),
         )
         return ranked, evidence
 
@@ -212,22 +214,6 @@ class ExtractiveAnswerer:
             parts.append(cite(quote, c.item.n, language))
             quotes[c.item.n] = c.sentence.strip()
         return Draft("".join(parts) if language == "zh" else " ".join(parts), False, quotes, evidence)
-
-
-def named_places(question: str) -> list[str]:
-    """Places and organisations a Chinese question names (jieba POS ns/nt), e.g. 上海, 深圳市委."""
-    import jieba.posseg
-
-    tokens(question)  # initialises jieba quietly
-    return [w.word for w in jieba.posseg.cut(to_search_text(question))
-            if w.flag in ("ns", "nt") and len(w.word) >= 2 and re.fullmatch(r"[\u3400-\u9fff]+", w.word)]
-
-
-def _mentioned(place: str, context: str) -> bool:
-    """Named in the context, also without its administrative suffix (重庆市 → 重庆)."""
-    place = to_search_text(place)
-    bare = re.sub(r"(?:市委|省委|区委|县委|新区|自治州|市|省|区|县)$", "", place)
-    return place in context or (len(bare) >= 2 and bare in context)
 
 
 def _ancestors(parent_id: str | None) -> list[str]:

@@ -7,12 +7,12 @@ question's place. A question that reads complete on its own is left alone.
 """
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.citations import cn_to_arabic
+from qa.places import tagged
 from qa.types import Answer, Citation
 
 Turn = tuple[str, str] | Answer  # (question, answer text) or a previous Answer with its citations
@@ -24,8 +24,6 @@ _EN_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s
 _ENTITY_PRONOUN = re.compile(r"^(?:它们的|它的|它们|它|其|该文件|这篇文件|这篇讲话|这篇)")
 _CLAUSE_PRONOUN = re.compile(r"^(?:这项|这条|这一条|这个|这些|此项|上述|同一条里?|同一条中)")
 _EN_PRONOUN = re.compile(r"\b(?:it|its|they|their|this|that|these|those)\b", re.IGNORECASE)
-_PLACE_FLAGS = {"ns", "nt"}
-_PLACE_SUFFIXES = ("新区", "片区", "区", "市", "省", "县", "州")
 
 
 @dataclass(frozen=True)
@@ -66,42 +64,21 @@ def _ordinal_value(token: str) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _tagged(question: str) -> list[tuple[str, str]]:
-    """jieba (word, flag) pairs, with a bare place suffix joined to the word before it
-    (「天府/新区」 → 「天府新区」) and adjacent places joined (「四川/天府新区」)."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    merged: list[tuple[str, str]] = []
-    for word in jieba.posseg.cut(question):
-        joins_previous = merged and (
-            (word.word in _PLACE_SUFFIXES and merged[-1][1].startswith("n")) or merged[-1][1] in _PLACE_FLAGS
-        )
-        if word.flag in _PLACE_FLAGS and joins_previous:
-            merged[-1] = (merged[-1][0] + word.word, word.flag)
-            if len(merged) > 1 and merged[-2][1] in _PLACE_FLAGS:
-                merged[-2:] = [(merged[-2][0] + merged[-1][0], word.flag)]
-        else:
-            merged.append((word.word, word.flag))
-    return merged
-
-
 def _place(question: str) -> str:
     """The first place or organisation named in a question, '' if none."""
-    return next((word for word, flag in _tagged(question) if flag in _PLACE_FLAGS), "")
+    return next((w.text for w in tagged(question) if w.is_place), "")
 
 
 def _setting(question: str) -> str:
     """The who and when of a question: its places and organisations, then its years
     (「渝中区到2027年地区生产总值…」 → 「渝中区2027年」)."""
-    places = [word for word, flag in _tagged(question) if flag in _PLACE_FLAGS]
+    places = [w.text for w in tagged(question) if w.is_place]
     years = re.findall(r"(?:19|20)\d{2}年", question)
     return "".join(dict.fromkeys(places + years))
 
 
 def _is_noun_phrase(text: str) -> bool:
-    words = [flag for _, flag in _tagged(text) if flag != "x"]
+    words = [w.flag for w in tagged(text) if w.flag != "x"]
     return bool(words) and words[-1].startswith("n")
 
 
@@ -109,9 +86,9 @@ def _topic(question: str) -> str:
     """The first run of common nouns after the question's setting
     (「渝中区到2027年地区生产总值要迈上什么台阶？」 → 「地区生产总值」)."""
     run: list[str] = []
-    for word, flag in _tagged(question):
-        if flag.startswith("n") and flag not in _PLACE_FLAGS:
-            run.append(word)
+    for word in tagged(question):
+        if word.flag.startswith("n") and not word.is_place:
+            run.append(word.text)
         elif run:
             break
     return "".join(run)

@@ -17,10 +17,11 @@ from index.errors import PromptError
 
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
-# What each kind of prompt is filled with (by qa/answer_llm.py and qa/condense.py).
+# What each kind of prompt is filled with (by qa/chain.py, qa/condense.py and eval/judge.py).
 VARIABLES: dict[str, frozenset[str]] = {
     "answer": frozenset({"refusal", "context", "question"}),
     "condense": frozenset({"history", "question"}),
+    "judge_faithfulness": frozenset({"question", "answer", "context"}),
 }
 LANGUAGES = ("zh", "en")
 

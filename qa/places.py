@@ -1,0 +1,65 @@
+"""Places and organisations named in a question, from jieba's part-of-speech tags.
+
+jieba splits many area names (「天府/新区」, 「雄安/新区」, 「粤港澳/大湾/区」, 「四川/天府新区」);
+both the follow-up rules (qa/condense.py) and the offline refusal check (qa/answer_extractive.py)
+need them whole, so the joining lives here once.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+PLACE_FLAGS = frozenset({"ns", "nt"})
+PLACE_SUFFIXES = ("新区", "片区", "区", "市", "省", "县", "州")
+# Tags that never start a name, so a suffix after them is not joined (「推动/天府新区」 stays apart).
+_NOT_A_NAME = ("v", "r", "u", "x", "m", "p", "c", "d", "f", "q")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    flag: str
+    parts: tuple[str, ...]  # the jieba words joined into this one
+
+    @property
+    def is_place(self) -> bool:
+        return self.flag in PLACE_FLAGS
+
+
+def tagged(text: str) -> list[Word]:
+    """jieba words with a place suffix joined to the name before it and adjacent places joined."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    words: list[Word] = []
+    for token in jieba.posseg.cut(text):
+        previous = words[-1] if words else None
+        is_suffix = token.word in PLACE_SUFFIXES and previous is not None and not previous.flag.startswith(_NOT_A_NAME)
+        if previous is not None and (is_suffix or (token.flag in PLACE_FLAGS and previous.is_place)):
+            words[-1] = Word(previous.text + token.word, "ns", previous.parts + (token.word,))
+            if len(words) > 1 and words[-2].is_place:  # 「四川」 + 「天府新区」
+                words[-2:] = [Word(words[-2].text + words[-1].text, "ns", words[-2].parts + words[-1].parts)]
+        else:
+            words.append(Word(token.word, token.flag, (token.word,)))
+    return words
+
+
+def places(text: str) -> list[Word]:
+    """The Chinese place and organisation names of a text, in order."""
+    return [w for w in tagged(text) if w.is_place and len(w.text) >= 2 and re.fullmatch(r"[\u3400-\u9fff]+", w.text)]
+
+
+def mentioned(place: Word, context: str) -> bool:
+    """Whether `context` names the place: whole, without its administrative suffix
+    (重庆市 → 重庆), or each of its named parts (「重庆」 and 「渝中区」 for 「重庆渝中区」)."""
+    if _named(place.text, context):
+        return True
+    names = [p for p in place.parts if p not in PLACE_SUFFIXES]
+    return len(place.parts) > 1 and bool(names) and all(_named(p, context) for p in names)
+
+
+def _named(name: str, context: str) -> bool:
+    bare = re.sub(r"(?:市委|省委|区委|县委|新区|自治州|市|省|区|县)$", "", name)
+    return name in context or (len(bare) >= 2 and bare in context)

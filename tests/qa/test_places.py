@@ -1,0 +1,27 @@
+"""Place names in questions: jieba's split pieces joined, and judged against a context."""
+from __future__ import annotations
+
+from qa.places import mentioned, places
+
+CONTEXT = "四川天府新区发展规划 重庆市渝中区人民政府 学习借鉴深圳经验"
+
+
+def names(text: str) -> list[str]:
+    return [p.text for p in places(text)]
+
+
+def test_split_area_names_are_joined():
+    assert names("雄安新区要建设哪些大学？") == ["雄安新区"]
+    assert names("四川天府新区的总定位是什么？") == ["四川天府新区"]
+    assert names("推动天府新区建设") == ["天府新区"]  # the verb stays out of the name
+
+
+def test_a_place_counts_as_mentioned_whole_bare_or_by_its_parts():
+    def known(text: str) -> bool:
+        return all(mentioned(p, CONTEXT) for p in places(text))
+
+    assert known("四川天府新区的面积")
+    assert known("重庆渝中区的目标")  # 重庆 and 渝中区 are both named, not side by side
+    assert known("渝中区的目标") and known("深圳的经验")
+    assert not known("雄安新区的目标")
+    assert not known("上海市的目标")
