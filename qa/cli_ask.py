@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +11,7 @@ from rich.markup import escape
 
 from index.errors import BadQuestion, LLMError
 from qa.chain import MODES
-from qa.cli_retrieve import read_batch
+from qa.cli_retrieve import BatchOption, read_batch, require_question_or_batch
 from qa.types import Answer, Filters
 
 
@@ -26,14 +25,10 @@ def ask(
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only use this document id (repeatable).")] = None,
     mode: Annotated[str, typer.Option("--mode", help="auto (LLM when configured), offline or llm.")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of formatted text.")] = False,
-    batch: Annotated[
-        Path | None,
-        typer.Option("--batch", dir_okay=False, help="One question per line, or JSONL with a \"question\" field; prints one JSON object per line."),
-    ] = None,
+    batch: BatchOption = None,
 ) -> None:
     """Answer a question from the indexed documents, citing the clauses every statement rests on."""
-    if (question is None) == (batch is None):
-        raise typer.BadParameter("give either a QUESTION or --batch FILE (not both).")
+    require_question_or_batch(question, batch)
     if mode not in MODES:
         raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}, not {mode!r}.")
     from qa.service import PolicyQA

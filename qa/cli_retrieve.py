@@ -15,6 +15,17 @@ from qa.types import Filters, Hit
 SNIPPET_CHARS = 60
 
 
+BatchOption = Annotated[
+    Path | None,
+    typer.Option("--batch", dir_okay=False, help="One question per line, or JSONL with a \"question\" field; prints one JSON object per line."),
+]
+
+
+def require_question_or_batch(question: str | None, batch: Path | None) -> None:
+    if (question is None) == (batch is None):
+        raise typer.BadParameter("give either a QUESTION or --batch FILE (not both).")
+
+
 def register(app: typer.Typer) -> None:
     app.command("retrieve")(retrieve)
 
@@ -24,14 +35,10 @@ def retrieve(
     k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Clauses to return [default: POLICYQA_TOP_K]")] = None,
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search this document id (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    batch: Annotated[
-        Path | None,
-        typer.Option("--batch", dir_okay=False, help="One question per line, or JSONL with a \"question\" field; prints one JSON object per line."),
-    ] = None,
+    batch: BatchOption = None,
 ) -> None:
     """Show the clauses hybrid retrieval (dense + BM25) finds for a question."""
-    if (question is None) == (batch is None):
-        raise typer.BadParameter("give either a QUESTION or --batch FILE (not both).")
+    require_question_or_batch(question, batch)
     from qa.service import PolicyQA
     from qa.settings import load_settings
 
