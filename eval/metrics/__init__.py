@@ -8,11 +8,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from eval.metrics.faithfulness import NAME as FAITHFULNESS
+
 
 @dataclass(frozen=True)
 class MetricInfo:
     name: str
-    group: str  # "retrieval" | "citations" | "answers" | "refusal"
+    group: str  # "retrieval" | "citations" | "answers" | "refusal" | "model-judged"
     higher_is_better: bool
     definition: str
 
@@ -37,7 +39,15 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo("crag", "refusal", True, "CRAG score: +1 correct, 0 refused, -1 wrong (mean)"),
 )
 METRIC_NAMES = tuple(metric.name for metric in METRICS)
-BY_NAME = {metric.name: metric for metric in METRICS}
+# Scored only when a run is judged by a language model (`eval run --judge`). Kept out of METRICS
+# so offline reports, CSVs and comparisons are unchanged, and so nothing can mistake a model's
+# opinion for an offline measurement; eval/gate.py refuses to gate on these.
+JUDGED_METRICS: tuple[MetricInfo, ...] = (
+    MetricInfo(FAITHFULNESS, "model-judged", True,
+               "share of the answer's claims that the judge model found supported by the clauses they cite"),
+)
+JUDGED_NAMES = tuple(metric.name for metric in JUDGED_METRICS)
+BY_NAME = {metric.name: metric for metric in METRICS + JUDGED_METRICS}
 
 
 def mean_defined(values: Iterable[float]) -> tuple[float, int]:
