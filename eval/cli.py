@@ -38,9 +38,12 @@ def run(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
     gate: Annotated[bool, typer.Option("--gate", help="Exit 1 when a gated metric is below eval/thresholds.json.")] = False,
     thresholds: Annotated[Path, typer.Option("--thresholds", dir_okay=False, help="Thresholds for --gate.")] = DEFAULT_THRESHOLDS,
+    judge: Annotated[bool, typer.Option("--judge", help="Also score faithfulness_llm: a judge model checks each claim against the cited clauses (needs an endpoint; model-judged, never gated).")] = False,
+    judge_model: Annotated[str, typer.Option("--judge-model", help="Judge model at the endpoint [default: POLICYQA_LLM_MODEL].")] = "",
 ) -> None:
     """Run the gold set; write report.md, results.json, questions.csv and plots."""
     from eval.goldset import load_gold
+    from eval.judge import FaithfulnessJudge
     from eval.report import write_reports
     from eval.runner import RETRIEVER_SOURCES, RunConfig, run_eval, service_for
     from index.errors import LLMError
@@ -49,6 +52,9 @@ def run(
     settings = load_settings()
     if answerer == "llm" and not settings.llm_configured:
         raise LLMError("--answerer llm needs an LLM endpoint.", hint="Set OPENAI_API_KEY and/or OPENAI_BASE_URL (see README), or use --answerer offline.")
+    if judge_model and not judge:
+        raise typer.BadParameter("--judge-model only applies with --judge.")
+    judge_with = FaithfulnessJudge.from_settings(settings, judge_model) if judge else None
     modes = retriever or ["hybrid"]
     modes = list(RETRIEVER_SOURCES) if "all" in modes else list(dict.fromkeys(modes))
     configs = [RunConfig(retriever=mode, k=k or settings.top_k, answerer=answerer) for mode in modes]
@@ -62,10 +68,12 @@ def run(
         raise typer.BadParameter("no gold question matches --type/--limit.")
     _ensure_index(settings)
 
-    result = run_eval(lambda config: service_for(settings, config), gold_set, configs, progress=True)
+    result = run_eval(lambda config: service_for(settings, config), gold_set, configs, progress=True, judge=judge_with)
     out_dir = out or settings.home / "eval" / datetime.now().strftime("%Y%m%d-%H%M%S")
     paths = write_reports(result, out_dir)
     console.print(_summary_table(result))
+    if judge_with:
+        _print_judged(result, judge_with.model)
     if result.unresolved:
         console.print(f"[yellow]{len(result.unresolved)} evidence quote(s) did not resolve to a clause; see report.md.[/]")
     console.print(f"Report: {paths['report']}\nResults: {paths['results']}")
@@ -152,6 +160,18 @@ def _gate(run_dir: Path, thresholds_path: Path) -> None:
     console.print(table)
     if not all(c.passed for c in checks):
         raise typer.Exit(1)
+
+
+def _print_judged(result, model: str) -> None:
+    """Printed apart from the summary table, which holds only offline figures."""
+    from eval.metrics.faithfulness import NAME
+    from eval.report import fmt
+
+    for config in result.configs:
+        value = config.overall.get(NAME, float("nan"))
+        errors = f", [yellow]{config.judge_errors} judge error(s)[/]" if config.judge_errors else ""
+        console.print(f"{config.config.name}: {NAME} {fmt(None if value != value else value)} "
+                      f"(n={config.counted.get(NAME, 0)}{errors}) — model-judged (judge model: {model})")
 
 
 def _summary_table(result) -> Table:

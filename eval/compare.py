@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eval.metrics import BY_NAME, METRIC_NAMES
+from eval.metrics import BY_NAME, JUDGED_NAMES, METRIC_NAMES
 from eval.report import fmt
 
 TRACKED = ("hit@5", "mrr@10", "citation_precision", "citation_recall", "key_fact_recall", "refusal_accuracy", "crag")
@@ -68,7 +68,8 @@ def compare_runs(run_a: dict, run_b: dict) -> tuple[list[ConfigComparison], list
 
 
 def _compare_config(a: dict, b: dict) -> ConfigComparison:
-    overall = tuple(MetricDelta(name, a["overall"].get(name), b["overall"].get(name)) for name in METRIC_NAMES)
+    judged = tuple(name for name in JUDGED_NAMES if name in a["overall"] or name in b["overall"])
+    overall = tuple(MetricDelta(name, a["overall"].get(name), b["overall"].get(name)) for name in METRIC_NAMES + judged)
     by_type = {
         kind: tuple(MetricDelta(name, a["by_type"].get(kind, {}).get(name), b["by_type"].get(kind, {}).get(name)) for name in TRACKED)
         for kind in sorted(set(a["by_type"]) | set(b["by_type"]))
@@ -113,7 +114,8 @@ def render_comparison(label_a: str, label_b: str, comparisons: list[ConfigCompar
     for comp in comparisons:
         title = comp.name_a if comp.name_a == comp.name_b else f"{comp.name_a} → {comp.name_b}"
         lines += [f"## {title}", "", "| metric | before | after | Δ | |", "| --- | ---: | ---: | ---: | --- |"]
-        lines += [f"| {m.name} | {fmt(m.before)} | {fmt(m.after)} | {_signed(m.delta)} | {_mark(m)} |" for m in comp.overall]
+        lines += [f"| {m.name}{' (model-judged)' if m.name in JUDGED_NAMES else ''} | {fmt(m.before)} | {fmt(m.after)} "
+                  f"| {_signed(m.delta)} | {_mark(m)} |" for m in comp.overall]
         lines += ["", "### By question type (Δ)", "", "| type | " + " | ".join(TRACKED) + " |",
                   "| --- | " + " | ".join("---:" for _ in TRACKED) + " |"]
         lines += [f"| {kind} | " + " | ".join(_signed(m.delta) for m in moves) + " |" for kind, moves in comp.by_type.items()]

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.metrics import JUDGED_NAMES
 from index.errors import UnreadableFile
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
@@ -37,6 +38,13 @@ def load_thresholds(path: str | Path = DEFAULT_THRESHOLDS) -> dict[str, dict[str
         raise UnreadableFile(
             f"{path} must map \"default\" (and optionally a retriever or configuration name) to {{metric: minimum}}.",
             hint='e.g. {"default": {"hit@5": 0.8, "citation_precision": 0.6, "refusal_accuracy": 0.7}}',
+        )
+    # A gate must give the same verdict on the same answers, offline; a judge model's opinion does neither.
+    judged = sorted({metric for table in tables.values() for metric in table if metric in JUDGED_NAMES})
+    if judged:
+        raise UnreadableFile(
+            f"{path} gates on {', '.join(judged)}, which is model-judged and cannot gate CI.",
+            hint="Remove it; read it in report.md of a run with --judge instead.",
         )
     return tables
 

@@ -7,7 +7,8 @@ import json
 import math
 from pathlib import Path
 
-from eval.metrics import BY_NAME, METRIC_NAMES, METRICS
+from eval.judge import judged_section
+from eval.metrics import BY_NAME, JUDGED_METRICS, JUDGED_NAMES, METRIC_NAMES, METRICS
 from eval.metrics.crag import KEY_FACT_THRESHOLD, ROUGE_THRESHOLD
 from eval.runner import ConfigResult, RunResult
 
@@ -44,7 +45,7 @@ def _clean(value: float) -> float | None:
 
 
 def _metrics(values: dict[str, float]) -> dict[str, float | None]:
-    return {name: _clean(values[name]) for name in METRIC_NAMES if name in values}
+    return {name: _clean(values[name]) for name in METRIC_NAMES + JUDGED_NAMES if name in values}
 
 
 def to_json(run: RunResult) -> dict:
@@ -84,10 +85,18 @@ def _config_json(result: ConfigResult) -> dict:
                 "cited": list(q.observation.cited),
                 "answer": q.observation.answer,
                 "metrics": _metrics(q.metrics),
+                **(_judged_json(q) if any(name in q.metrics for name in JUDGED_NAMES) else {}),
             }
             for q in result.questions
         ],
     }
+
+
+def _judged_json(q) -> dict:
+    """What the judge said about a question, kept so a reader can check the judge, not just its score."""
+    claims = q.judgement.claims if q.judgement else ()
+    return {"judge_error": q.judge_error,
+            "judged_claims": [{"claim": c.claim, "supported": c.supported, "citations": list(c.citations)} for c in claims]}
 
 
 def load_results(path: str | Path) -> dict:
@@ -107,8 +116,11 @@ def load_results(path: str | Path) -> dict:
 
 
 def _write_csv(data: dict, path: Path) -> None:
-    columns = ["config", "id", "type", "answerable", "refused", "verified", "error", "seconds", *METRIC_NAMES,
-               "retrieved_top5", "cited", "question", "answer"]
+    # Judged columns only in judged runs, so an offline CSV keeps the columns scripts already read.
+    judged = JUDGED_NAMES if data.get("meta", {}).get("judge") else ()
+    scored = METRIC_NAMES + judged
+    columns = ["config", "id", "type", "answerable", "refused", "verified", "error", "seconds", *scored,
+               *(["judge_error"] if judged else []), "retrieved_top5", "cited", "question", "answer"]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel opens Chinese CSV correctly
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
@@ -117,7 +129,8 @@ def _write_csv(data: dict, path: Path) -> None:
                 writer.writerow({
                     "config": config["name"], "id": q["id"], "type": q["type"], "answerable": q["answerable"],
                     "refused": q["refused"], "verified": q["verified"], "error": q["error"], "seconds": q["seconds"],
-                    **{name: "" if q["metrics"].get(name) is None else q["metrics"][name] for name in METRIC_NAMES},
+                    **{name: "" if q["metrics"].get(name) is None else q["metrics"][name] for name in scored},
+                    **({"judge_error": q.get("judge_error", "")} if judged else {}),
                     "retrieved_top5": " ".join(q["retrieved"][:5]), "cited": " ".join(q["cited"]),
                     "question": q["question"], "answer": q["answer"],
                 })
@@ -153,10 +166,11 @@ def render_markdown(data: dict) -> str:
         for kind, values in config["by_type"].items():
             cells = " | ".join(fmt(values.get(name)) for name in TYPE_TABLE_METRICS)
             lines.append(f"| {kind} | {gold['types'].get(kind, 0)} | {cells} |")
+    lines += judged_section(data, fmt, _cell)
     lines += _unresolved_section(data["unresolved"])
     for config in configs:
         lines += _failures_section(config)
-    lines += _definitions_section()
+    lines += _definitions_section(bool(data.get("meta", {}).get("judge")))
     return "\n".join(lines) + "\n"
 
 
@@ -191,15 +205,18 @@ def _cell(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _definitions_section() -> list[str]:
+def _definitions_section(judged: bool) -> list[str]:
     lines = ["", "## Metric definitions", "",
              "Averages skip undefined values (shown as –), so n differs per metric: retrieval, citation and answer "
              "metrics are undefined on unanswerable questions, citation precision on answers citing nothing, "
              "`verified` on refusals, refusal recall on answerable questions and false refusal on unanswerable ones.", ""]
-    lines += [f"- **{m.name}** ({m.group}, {'higher' if m.higher_is_better else 'lower'} is better): {m.definition}." for m in METRICS]
+    lines += [f"- **{m.name}** ({m.group}, {'higher' if m.higher_is_better else 'lower'} is better): {m.definition}."
+              for m in METRICS + (JUDGED_METRICS if judged else ())]
     lines += ["", f"An answer is *correct* when its key-fact recall is ≥ {KEY_FACT_THRESHOLD} (or, for a question without key "
               f"facts, its character ROUGE-L F1 is ≥ {ROUGE_THRESHOLD}). On an unanswerable question the refusal is correct "
-              "(+1) and any answer counts as wrong (−1). All figures are computed offline; none is model-judged."]
+              "(+1) and any answer counts as wrong (−1). "
+              + ("Every figure outside the model-judged faithfulness section is computed offline." if judged
+                 else "All figures are computed offline; none is model-judged.")]
     return lines
 
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from eval.goldset import GoldRow, GoldSet, Resolution, UnresolvedQuote, resolve
-from eval.metrics import METRIC_NAMES, mean_defined
+from eval.metrics import JUDGED_NAMES, METRIC_NAMES, mean_defined
+from eval.metrics.faithfulness import NAME as FAITHFULNESS
+from eval.metrics.faithfulness import Judgement
 from eval.scoring import NAN, RETRIEVAL_DEPTH, Observation, score
 from index.errors import BadQuestion, LLMError
 
@@ -43,8 +45,10 @@ class QuestionResult:
     answerable: bool
     observation: Observation
     metrics: dict[str, float]
-    seconds: float
+    seconds: float  # answering and retrieval only; judging is not the system's latency
     error: str = ""
+    judgement: Judgement | None = None  # the judge model's claims, when the run was judged
+    judge_error: str = ""  # why judging this question failed (its faithfulness is then NaN)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class ConfigResult:
     by_type: dict[str, dict[str, float]]
     seconds: float
     backend: str = ""
+
+    @property
+    def judge_errors(self) -> int:
+        return sum(1 for q in self.questions if q.judge_error)
 
 
 @dataclass(frozen=True)
@@ -74,9 +82,11 @@ def run_eval(
     gold: GoldSet,
     configs: Sequence[RunConfig],
     progress: bool = True,
+    judge=None,
 ) -> RunResult:
     """`make_service(config)` returns a PolicyQA whose retriever follows `config.retriever`
-    (see `service_for`). Quotes are resolved once, against the clauses of the first service."""
+    (see `service_for`). Quotes are resolved once, against the clauses of the first service.
+    With `judge` (an eval.judge.FaithfulnessJudge) every answer is also scored faithfulness_llm."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     results = []
     resolution: Resolution | None = None
@@ -86,7 +96,7 @@ def run_eval(
             if resolution is None:
                 resolution = resolve(gold, service.clauses())
             task = bar.add_task(config.name, total=len(gold.rows)) if bar else None
-            results.append(_run_config(service, gold, resolution, config, lambda: bar.advance(task) if bar else None))
+            results.append(_run_config(service, gold, resolution, config, lambda: bar.advance(task) if bar else None, judge))
     return RunResult(
         gold_path=gold.path,
         gold_rows=len(gold.rows),
@@ -94,6 +104,7 @@ def run_eval(
         configs=tuple(results),
         unresolved=resolution.unresolved if resolution else (),
         started=started,
+        meta={"judge": judge.describe()} if judge else {},
     )
 
 
@@ -142,12 +153,12 @@ class CachingEmbedder:
         return found[key]
 
 
-def _run_config(service, gold: GoldSet, resolution: Resolution, config: RunConfig, advance) -> ConfigResult:
+def _run_config(service, gold: GoldSet, resolution: Resolution, config: RunConfig, advance, judge=None) -> ConfigResult:
     began = time.perf_counter()
     questions = []
     backend = ""
     for row in gold.rows:
-        result, row_backend = _run_question(service, row, resolution.groups.get(row.id, ()), config)
+        result, row_backend = _run_question(service, row, resolution.groups.get(row.id, ()), config, judge)
         backend = backend or row_backend
         questions.append(result)
         advance()
@@ -159,11 +170,13 @@ def _run_config(service, gold: GoldSet, resolution: Resolution, config: RunConfi
     return ConfigResult(config, tuple(questions), overall, counted, by_type, time.perf_counter() - began, backend)
 
 
-def _run_question(service, row: GoldRow, gold: tuple[frozenset[str], ...], config: RunConfig) -> tuple[QuestionResult, str]:
+def _run_question(service, row: GoldRow, gold: tuple[frozenset[str], ...], config: RunConfig,
+                  judge=None) -> tuple[QuestionResult, str]:
     began = time.perf_counter()
     history = [(turn.question, turn.answer) for turn in row.history]
     error = ""
     backend = ""
+    answer = None
     try:
         answer = service.ask(row.question, history=history, k=config.k, mode=config.answerer)
         backend = answer.backend
@@ -180,15 +193,22 @@ def _run_question(service, row: GoldRow, gold: tuple[frozenset[str], ...], confi
     except (BadQuestion, LLMError) as exc:  # this question failed; the run goes on
         error = exc.message
         seen = Observation(retrieved=(), answer="", refused=False, verified=False, cited=())
+    seconds = time.perf_counter() - began
     metrics = score(row, gold, seen)
     if error:
         metrics = {**metrics, **{name: NAN for name in metrics if name.startswith(("hit@", "recall@", "mrr", "ndcg"))}}
-    return QuestionResult(row.id, row.type, row.question, row.answerable, seen, metrics, time.perf_counter() - began, error), backend
+    judged = judge.assess(answer) if judge and answer is not None else None
+    if judge:
+        metrics[FAITHFULNESS] = judged.value if judged else NAN
+    result = QuestionResult(row.id, row.type, row.question, row.answerable, seen, metrics, seconds, error,
+                            judged.judgement if judged else None, judged.error if judged else "")
+    return result, backend
 
 
 def _aggregate(questions: Sequence[QuestionResult]) -> tuple[dict[str, float], dict[str, int]]:
     overall, counted = {}, {}
-    for name in METRIC_NAMES:
+    judged = tuple(name for name in JUDGED_NAMES if any(name in q.metrics for q in questions))
+    for name in METRIC_NAMES + judged:
         overall[name], counted[name] = mean_defined(q.metrics.get(name, NAN) for q in questions)
     return overall, counted
 
