@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.textnorm import to_search_text
-from qa.citations import extract_figures
+from qa.citations import extract_figures, figure_in
 from qa.places import mentioned, places
 from qa.refusal import THRESHOLDS, Evidence, RefusalThresholds, refusal_phrase
 from qa.types import ContextItem
@@ -194,6 +194,7 @@ class ExtractiveAnswerer:
             asks_figure=asks_figure,
             has_figure=gives_figure(best),
             unknown_places=tuple(p.text for p in places(to_search_text(question)) if not mentioned(p, context)),
+            unsupported_premises=unsupported_premises(question, items),
         )
         return ranked, evidence
 
@@ -214,6 +215,20 @@ class ExtractiveAnswerer:
             parts.append(cite(quote, c.item.n, language))
             quotes[c.item.n] = c.sentence.strip()
         return Draft("".join(parts) if language == "zh" else " ".join(parts), False, quotes, evidence)
+
+
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
+
+
+def unsupported_premises(question: str, items: Sequence[ContextItem]) -> tuple[str, ...]:
+    """The figures and quoted terms a question states that no context clause (or its document's
+    title) contains. A figure in a 多少 question is part of the asking (「到2027年…多少」), so it
+    is checked too: the documents must speak of that year for the answer to be theirs."""
+    texts = [f"{item.hit.clause.doc_title} {' '.join(item.hit.clause.path)} {item.text}" for item in items]
+    flat = to_search_text(" ".join(texts))
+    missing = [f for f in extract_figures(question) if not any(figure_in(f, t) for t in texts)]
+    missing += [q for q in _QUOTED.findall(question) if to_search_text(q) not in flat]
+    return tuple(dict.fromkeys(missing))
 
 
 def _ancestors(parent_id: str | None) -> list[str]:

@@ -181,6 +181,12 @@ class AnswerChain:
     def _extract(self, state: ChainState) -> ChainState:
         draft = self.extractive.answer(state.standalone, state.items, state.language)
         notices = state.notices
+        premises = draft.evidence.unsupported_premises if draft.refused and draft.evidence else ()
+        if premises:
+            listed = "、".join(f"「{p}」" for p in premises)
+            notices += (f"问题中的{listed}在检索到的条款中未出现，问题的前提可能与文件不符。" if state.language == "zh"
+                        else f"The question states {', '.join(premises)}, which no retrieved clause contains; "
+                             "its premise may not match the documents.",)
         if not draft.refused and any(_is_traditional(item) for item in state.items if item.n in draft.quotes):
             notices += ("引文按原文字形（繁体）照录。" if state.language == "zh"
                         else "Quotations keep the document's original (traditional) script.",)

@@ -45,7 +45,7 @@ def prepare_question(raw: str, max_chars: int) -> Question:
     text = strip_control(raw).strip()
     if not text:
         raise BadQuestion(
-            "The question is empty.", hint=f"Ask about the documents, e.g. policyqa retrieve \"{_EXAMPLE}\""
+            "The question is empty.", hint=f"Ask about the documents, e.g. 「{_EXAMPLE}」"
         )
     if len(text) > max_chars:
         raise BadQuestion(

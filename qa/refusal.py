@@ -46,6 +46,9 @@ class Evidence:
     asks_figure: bool  # the question asks for a quantity (多少/几/how many …)
     has_figure: bool  # the best sentence states a figure
     unknown_places: tuple[str, ...] = ()  # places/bodies the question names that no context clause mentions
+    # Figures and quoted terms the question takes as given (「到2030年」, “重庆银行”) that no
+    # context clause states: the question rests on a premise the documents do not support.
+    unsupported_premises: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class RefusalThresholds:
     min_coverage_for_figure: float
 
     def refuse(self, evidence: Evidence) -> bool:
-        if evidence.unknown_places:  # 上海/深圳 asked about, only 成都/重庆 clauses found
+        if evidence.unknown_places or evidence.unsupported_premises:  # 上海 asked about; 2030 never stated
             return True
         if evidence.asks_figure and (not evidence.has_figure or evidence.coverage < self.min_coverage_for_figure):
             return True

@@ -64,6 +64,23 @@ def test_off_corpus_question_is_refused_with_the_fixed_phrase(built_service, que
     assert answer.citations == () and answer.nearest
 
 
+@pytest.mark.parametrize(
+    ("question", "premise"),
+    [("渝中区方案提出到2030年地区生产总值要迈上多少亿元台阶？", "2030"),  # the plan speaks of 2027
+     ("四川省委决定提出联动实施72小时过境免签政策，适用于哪些口岸？", "72"),  # it says 144 hours
+     ("成都市委决定提出的“一极三中心”目标定位包括哪些内容？", "一极三中心")],  # it says 一极两中心两地
+)
+def test_false_premise_is_refused_and_the_premise_named(built_service, question, premise):
+    answer = ask(built_service, question)
+    assert answer.refused and answer.text == REFUSAL_ZH and answer.nearest
+    assert f"「{premise}」" in answer.notice
+
+
+def test_true_premise_is_answered(built_service):
+    answer = ask(built_service, "四川省委决定提出联动实施144小时过境免签政策，具体怎么表述？")
+    assert not answer.refused and "144" in answer.text and "前提" not in answer.notice
+
+
 def test_english_question_gets_an_english_frame_around_the_quote(built_service):
     answer = ask(built_service, "How large is the Meishan part of the Tianfu New Area?")
     if answer.refused:
