@@ -28,6 +28,11 @@ class FaithfulnessJudge:
     """`llm` is a qa.answer_llm.LLMAnswerer (anything with `complete(messages)`, `model`, `where`)."""
 
     def __init__(self, llm) -> None:
+        from qa.prompts import LANGUAGES, load_prompt
+
+        # A broken prompt file fails here, before the run, not on the first answer after minutes of work.
+        for language in LANGUAGES:
+            load_prompt("judge_faithfulness", language)
         self.llm = llm
 
     @classmethod
