@@ -43,6 +43,7 @@ _FIGURE_BONUS = 0.1
 _EMBED_CHARS = 160  # the head of a long sentence carries its topic; encoding cost grows with length
 _VECTOR_MEMORY = 20000
 _MAX_QUOTE = 90  # characters: longer sentences are trimmed to their best phrases
+MIN_QUOTE_CHARS = 40  # a shorter quote is usually a clause heading: it says the topic, not the content
 # 哪几, 几条, 多少亿, 多大: the asking, not the topic.
 _ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快])")
 
@@ -211,9 +212,10 @@ class ExtractiveAnswerer:
         chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms, evidence)][:1]
         parts, quotes = [], {}
         for c in chosen:
-            quote = trim(c.sentence, terms, asks_figure)
+            sentence = with_following(c.sentence, c.item.text)
+            quote = trim(sentence, terms, asks_figure)
             parts.append(cite(quote, c.item.n, language))
-            quotes[c.item.n] = c.sentence.strip()
+            quotes[c.item.n] = sentence
         return Draft("".join(parts) if language == "zh" else " ".join(parts), False, quotes, evidence)
 
 
@@ -240,6 +242,21 @@ def _ancestors(parent_id: str | None) -> list[str]:
         doc, _, path = parent_id.partition(":")
         parent_id = f"{doc}:{path.rsplit('/', 1)[0]}" if "/" in path else None
     return out
+
+
+def with_following(quote: str, clause_text: str, min_chars: int = MIN_QUOTE_CHARS) -> str:
+    """A quote too short to say anything (usually the clause's heading: 「6.助力全市建设长江上游
+    航运中心。」) continued, verbatim, with the clause's next sentences up to `min_chars`."""
+    quote = quote.strip()
+    start = clause_text.find(quote) if quote else -1
+    if start < 0 or len(quote) >= min_chars:
+        return quote
+    end = start + len(quote)
+    for sentence in _SENTENCE.finditer(clause_text, end):
+        end = sentence.end()
+        if end - start >= min_chars:
+            break
+    return clause_text[start:end].strip()
 
 
 def sentences(text: str) -> list[str]:
@@ -274,9 +291,12 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool) -> str:
 
 
 def cite(quote: str, n: int, language: str) -> str:
+    """The quote with its [n] after every sentence of it: a heading quoted with the sentence
+    after it is two sentences, and each must carry its citation."""
+    pieces = [p.rstrip("。；;!！?？") for p in sentences(quote)] or [quote]
     if language == "en":
-        return f"The documents state: “{quote}” [{n}]."
-    return f"{quote}[{n}]。"
+        return "The documents state: " + "; ".join(f"“{p}” [{n}]" for p in pieces) + "."
+    return "".join(f"{p}[{n}]。" for p in pieces)
 
 
 def list_answer(best: Candidate, items: Sequence[ContextItem]) -> tuple[str, dict[int, str]] | None:

@@ -7,17 +7,15 @@ them is 「未涉及」. The quotes are the clause sentences themselves, so noth
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from index.errors import BadQuestion
 from index.types import DocumentMeta
+from qa.answer_extractive import with_following
 from qa.types import Answer, Citation, Filters
 
 MAX_QUOTES = 2  # clauses quoted per document: a table cell, not an answer
-MIN_QUOTE_CHARS = 40  # a shorter quote is usually a clause heading: it says the topic, not the content
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 
 
 @dataclass(frozen=True)
@@ -38,16 +36,7 @@ class Comparison:
 
 def fuller_quote(citation: Citation) -> Citation:
     """A heading-only quote is followed by the clause's next sentences, still verbatim."""
-    quote = citation.quote.strip()
-    start = citation.text.find(quote) if quote else -1
-    if start < 0 or len(quote) >= MIN_QUOTE_CHARS:
-        return citation
-    end = start + len(quote)
-    for sentence in _SENTENCE.finditer(citation.text, end):
-        end = sentence.end()
-        if end - start >= MIN_QUOTE_CHARS:
-            break
-    return replace(citation, quote=citation.text[start:end].strip())
+    return replace(citation, quote=with_following(citation.quote, citation.text))
 
 
 def row_for(meta: DocumentMeta, answer: Answer) -> CompareRow:

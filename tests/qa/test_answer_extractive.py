@@ -76,6 +76,13 @@ def test_false_premise_is_refused_and_the_premise_named(built_service, question,
     assert f"「{premise}」" in answer.notice
 
 
+def test_a_heading_is_quoted_with_what_follows_it_each_sentence_cited(built_service):
+    answer = ask(built_service, "渝中区在长江上游航运中心建设方面要做什么？")
+    assert not answer.refused and answer.verified
+    assert "航运中心" in answer.text and "航道整治" in answer.text  # the heading and its content
+    assert answer.text.count("[1]") >= 2
+
+
 def test_true_premise_is_answered(built_service):
     answer = ask(built_service, "四川省委决定提出联动实施144小时过境免签政策，具体怎么表述？")
     assert not answer.refused and "144" in answer.text and "前提" not in answer.notice

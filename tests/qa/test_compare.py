@@ -56,7 +56,8 @@ def test_selection_limits_the_rows_and_bad_input_is_rejected(built_service):
 
 
 def test_a_heading_only_quote_is_extended_with_the_clause_text_that_follows():
-    from qa.compare import MIN_QUOTE_CHARS, fuller_quote
+    from qa.answer_extractive import MIN_QUOTE_CHARS
+    from qa.compare import fuller_quote
     from qa.types import Citation
 
     text = "(七)加快同城化发展。协同推进体制机制创新,探索行政区与经济区适度分离。推动重大改革试点。"
