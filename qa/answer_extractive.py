@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -199,11 +199,19 @@ class ExtractiveAnswerer:
         )
         return ranked, evidence
 
-    def answer(self, question: str, items: Sequence[ContextItem], language: str = "zh") -> Draft:
+    def answer(self, question: str, items: Sequence[ContextItem], language: str = "zh",
+               documents: Mapping[str, str] | None = None, topic: str = "") -> Draft:
+        """`documents` (doc_id → the name to print) are the documents the question names, when it
+        names two or more; each then gets its own quote, on `topic` (the question without the
+        document names)."""
         ranked, evidence = self.assess(question, items)
         if evidence is None or self.thresholds.refuse(evidence):
             return Draft(refusal_phrase(language), True, {}, evidence)
         best, asks_figure = ranked[0], evidence.asks_figure
+        if documents and len(documents) >= 2:
+            per_document = self._per_document(topic or question, items, documents, asks_figure, language)
+            if per_document:
+                return replace(per_document, evidence=evidence)
         terms = content_terms(question)
         if _LIST_QUESTION.search(question):
             listed = list_answer(best, items)
@@ -217,6 +225,25 @@ class ExtractiveAnswerer:
             parts.append(cite(quote, c.item.n, language))
             quotes[c.item.n] = sentence
         return Draft("".join(parts) if language == "zh" else " ".join(parts), False, quotes, evidence)
+
+
+    def _per_document(self, topic: str, items: Sequence[ContextItem], documents: Mapping[str, str],
+                      asks_figure: bool, language: str) -> Draft | None:
+        """One quote per named document: what each says about the topic, or nothing for it."""
+        ranked, terms = self.candidates(topic, items), content_terms(topic)
+        parts, quotes = [], {}
+        for doc_id, name in documents.items():
+            best = next((c for c in ranked if c.item.hit.clause.doc_id == doc_id
+                         and c.coverage >= self.thresholds.min_coverage and c.item.n not in quotes), None)
+            if best is None:
+                continue
+            sentence = with_following(best.sentence, best.item.text)
+            quoted = cite(trim(sentence, terms, asks_figure), best.item.n, language)
+            parts.append(f"《{name}》：{quoted}" if language == "zh" else f"{name}: {quoted}")
+            quotes[best.item.n] = sentence
+        if len(parts) < 2:
+            return None  # one document's quote is what the general answer gives anyway
+        return Draft(("" if language == "zh" else " ").join(parts), False, quotes)
 
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field, replace
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from index.errors import BadQuestion, LLMError
+from index.types import DocumentMeta
 from index.textnorm import detect_script
 from qa.answer_extractive import ExtractiveAnswerer
 from qa.citations import Verification, verify
 from qa.condense import Turn, cited_clause, condense, rule_condense
 from qa.context import build_context, defuse, render_context
+from qa.docnames import document_mentions, without_mentions
 from qa.prompts import load_prompt, question_language
 from qa.refusal import is_refusal, refusal_phrase
 from qa.types import Answer, Citation, ContextItem, Filters, Hit
@@ -30,6 +32,7 @@ MODES = ("auto", "offline", "llm")
 NEAREST = 3  # clauses listed with a refusal
 OFFLINE = "offline"
 ANCHOR_CHARS = 300  # of a cited clause's text, used as the query that finds it again
+MIN_HITS_PER_DOCUMENT = 3  # clauses per named document when a question names several
 
 Retrieve = Callable[[str, "int | None", "Filters | None"], list[Hit]]
 
@@ -46,6 +49,8 @@ class ChainState:
     language: str = "zh"
     standalone: str = ""
     anchor: Citation | None = None  # the earlier citation a 「第N条」 follow-up names
+    named_documents: tuple[tuple[str, str], ...] = ()  # (doc_id, name) when the question names two or more
+    topic: str = ""  # the question without those document names
     hits: tuple[Hit, ...] = ()
     items: tuple[ContextItem, ...] = ()
     messages: tuple = ()  # prompt messages for the LLM
@@ -70,12 +75,15 @@ def _timed(stage: str, step: Callable[[ChainState], ChainState]) -> RunnableLamb
 class AnswerChain:
     def __init__(self, retrieve: Retrieve, extractive: ExtractiveAnswerer, context_tokens: int,
                  llm=None, llm_configured: bool = False,
-                 clause_family: Callable[[str], list[Hit]] | None = None) -> None:
+                 clause_family: Callable[[str], list[Hit]] | None = None,
+                 documents: Callable[[], list[DocumentMeta]] | None = None, default_k: int = 8) -> None:
         """`llm` is a qa.answer_llm.LLMAnswerer (or None offline); `llm_configured` says
         whether mode "auto" should use it. `clause_family(clause_id)` gives a clause and the
         clauses under it, as hits, for follow-ups that name a clause (「第二条」)."""
         self.retrieve = retrieve
         self.clause_family = clause_family
+        self.documents = documents  # the indexed documents, to recognise the ones a question names
+        self.default_k = default_k
         self.extractive = extractive
         self.context_tokens = context_tokens
         self.llm = llm
@@ -152,7 +160,27 @@ class AnswerChain:
             seen = {h.clause_id for h in named}
             merged = named + [h for h in hits if h.clause_id not in seen]
             return replace(state, hits=tuple(merged[: max(state.k or len(hits), len(named))]))
-        return replace(state, hits=tuple(self.retrieve(state.standalone, state.k, state.filters)))
+        named = self._named_documents(state)
+        if len(named) < 2:
+            return replace(state, hits=tuple(self.retrieve(state.standalone, state.k, state.filters)))
+        # 「成都市委决定和四川省委决定都提出…」: each named document is searched on its own, so
+        # none is crowded out of the context by the other's closer clauses.
+        mentions, topic = named
+        base = state.filters or Filters()
+        each = max(MIN_HITS_PER_DOCUMENT, (state.k or self.default_k) // len(mentions))
+        lists = [self.retrieve(state.standalone, each, replace(base, doc_ids=(m.doc_id,))) for m in mentions]
+        hits = [found[rank] for rank in range(each) for found in lists if rank < len(found)]
+        names = {d.doc_id: d.short_title or d.title for d in self.documents()}
+        return replace(state, hits=tuple(hits), topic=topic,
+                       named_documents=tuple((m.doc_id, names[m.doc_id]) for m in mentions))
+
+    def _named_documents(self, state: ChainState):
+        """(mentions, topic) when the question names two or more documents and the user has not
+        chosen documents already; () otherwise."""
+        if self.documents is None or (state.filters and state.filters.doc_ids):
+            return ()
+        mentions = document_mentions(state.standalone, self.documents())
+        return (mentions, without_mentions(state.standalone, mentions)) if len(mentions) >= 2 else ()
 
     def _number(self, state: ChainState) -> ChainState:
         return replace(state, items=build_context(state.hits, self.context_tokens))
@@ -179,7 +207,8 @@ class AnswerChain:
             return self._fallback(state, exc)
 
     def _extract(self, state: ChainState) -> ChainState:
-        draft = self.extractive.answer(state.standalone, state.items, state.language)
+        draft = self.extractive.answer(state.standalone, state.items, state.language,
+                                       documents=dict(state.named_documents), topic=state.topic)
         notices = state.notices
         premises = draft.evidence.unsupported_premises if draft.refused and draft.evidence else ()
         if premises:

@@ -145,7 +145,7 @@ class PolicyQA:
             llm = LLMAnswerer(s)
         extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights)
         return AnswerChain(self.retrieve, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured,
-                           clause_family=self.clause_family)
+                           clause_family=self.clause_family, documents=self.documents, default_k=s.top_k)
 
     def clause_family(self, clause_id: str) -> list[Hit]:
         """A clause and the clauses under it, in document order, as hits (parts joined)."""

@@ -61,6 +61,21 @@ def test_ordinal_follow_up_resolves_against_the_previous_citations(built_service
     assert cited and all(cid == second.clause_id or cid.startswith(second.clause_id + "/") for cid in cited)
 
 
+def test_a_question_naming_two_documents_gets_a_quote_from_each(built_service):
+    answer = built_service.ask("成都市委决定和四川省委决定分别是哪天通过的？", mode="offline")
+    assert not answer.refused and answer.verified
+    assert [c.doc_id for c in sorted(answer.citations, key=lambda c: c.n)] == [
+        "chengdu-2020-07-15-municipal-decision", "sichuan-2020-07-10-provincial-decision"]
+    assert "《成都市委决定》" in answer.text and "《四川省委决定》" in answer.text
+    assert "7月15日" in answer.text and "7月10日" in answer.text
+
+
+def test_a_chosen_document_filter_wins_over_names_in_the_question(built_service):
+    only = Filters(doc_ids=("sichuan-2020-07-10-provincial-decision",))
+    answer = built_service.ask("成都市委决定和四川省委决定分别是哪天通过的？", filters=only, mode="offline")
+    assert {c.doc_id for c in answer.citations} <= {"sichuan-2020-07-10-provincial-decision"}
+
+
 def test_place_swap_rule():
     assert rule_condense("那重庆呢？", [(GDP, "……")]) == "重庆到2027年地区生产总值要迈上什么台阶？"
     assert rule_condense("四川的目标是什么？", [(GDP, "……")]) == "四川的目标是什么？"  # stands alone
