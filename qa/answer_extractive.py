@@ -44,6 +44,7 @@ _EMBED_CHARS = 160  # the head of a long sentence carries its topic; encoding co
 _VECTOR_MEMORY = 20000
 _MAX_QUOTE = 90  # characters: longer sentences are trimmed to their best phrases
 MIN_QUOTE_CHARS = 40  # a shorter quote is usually a clause heading: it says the topic, not the content
+HEADING_MATCH = 0.5  # share of the question's words (beyond the document's name) a heading must carry
 # 哪几, 几条, 多少亿, 多大: the asking, not the topic.
 _ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快])")
 
@@ -214,7 +215,7 @@ class ExtractiveAnswerer:
                 return replace(per_document, evidence=evidence)
         terms = content_terms(question)
         if _LIST_QUESTION.search(question):
-            listed = list_answer(best, items)
+            listed = heading_list(terms, items, self.weights()) or list_answer(best, items)
             if listed:
                 return Draft(listed[0], False, listed[1], evidence)
         chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms, evidence)][:1]
@@ -326,6 +327,33 @@ def cite(quote: str, n: int, language: str) -> str:
     return "".join(f"{p}[{n}]。" for p in pieces)
 
 
+def heading_list(terms: Sequence[str], items: Sequence[ContextItem], weights: Weights = _uniform
+                 ) -> tuple[str, dict[int, str]] | None:
+    """「基本原则有哪几条？」: a heading in the context that names what is asked
+    (「（三）基本原则」), with two or more of its clauses in the context, is answered with them."""
+    best_heading, best_coverage = None, HEADING_MATCH
+    for item in items:
+        if len(item.text.strip()) >= MIN_QUOTE_CHARS:
+            continue
+        children = [i for i in items if i.hit.clause.parent_id == item.hit.clause_id]
+        own = [t for t in terms if t not in to_search_text(item.hit.clause.doc_title)]
+        coverage = ExtractiveAnswerer.coverage(own, item.text, "", "", weights) if own else 0.0
+        if len(children) >= 2 and coverage >= best_coverage:
+            best_heading, best_coverage = (item, children), coverage
+    if best_heading is None:
+        return None
+    return _entries_answer([(i.n, item_label(i.text)) for i in sorted(best_heading[1], key=lambda i: i.hit.clause.ordinal)])
+
+
+def _entries_answer(entries: Sequence[tuple[int, str]]) -> tuple[str, dict[int, str]]:
+    # No lead-in line: every line of an answer must carry its citation.
+    body = "\n".join(f"{k}. {label}[{n}]" for k, (n, label) in enumerate(entries, start=1))
+    quotes: dict[int, str] = {}
+    for n, label in entries:
+        quotes[n] = (quotes[n] + "；" + label) if n in quotes else label
+    return body, quotes
+
+
 def list_answer(best: Candidate, items: Sequence[ContextItem]) -> tuple[str, dict[int, str]] | None:
     """The list a list question asks for, or None when the best sentence already enumerates it
     (「打造A、B、C」 is answered by quoting it). Otherwise: the sibling clauses of the best one
@@ -345,12 +373,7 @@ def list_answer(best: Candidate, items: Sequence[ContextItem]) -> tuple[str, dic
         if len(lines) < 2:
             return None
         entries = [(best.item.n, item_label(_LIST_LINE.sub("", line, count=1))) for line in lines]
-    # No lead-in line: every line of an answer must carry its citation.
-    body = "\n".join(f"{k}. {label}[{n}]" for k, (n, label) in enumerate(entries, start=1))
-    quotes: dict[int, str] = {}
-    for n, label in entries:
-        quotes[n] = (quotes[n] + "；" + label) if n in quotes else label
-    return body, quotes
+    return _entries_answer(entries)
 
 
 def item_label(text: str) -> str:

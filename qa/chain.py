@@ -32,6 +32,9 @@ MODES = ("auto", "offline", "llm")
 NEAREST = 3  # clauses listed with a refusal
 OFFLINE = "offline"
 ANCHOR_CHARS = 300  # of a cited clause's text, used as the query that finds it again
+HEADINGS_EXPANDED = 5  # of the best hits, the ones whose clauses are brought in when they are headings
+HEADING_CHARS = 40  # a clause shorter than this is a heading, not content
+MAX_CHILDREN = 12
 MIN_HITS_PER_DOCUMENT = 3  # clauses per named document when a question names several
 
 Retrieve = Callable[[str, "int | None", "Filters | None"], list[Hit]]
@@ -162,7 +165,8 @@ class AnswerChain:
             return replace(state, hits=tuple(merged[: max(state.k or len(hits), len(named))]))
         named = self._named_documents(state)
         if len(named) < 2:
-            return replace(state, hits=tuple(self.retrieve(state.standalone, state.k, state.filters)))
+            hits = self.retrieve(state.standalone, state.k, state.filters)
+            return replace(state, hits=tuple(self._with_children(hits)))
         # 「成都市委决定和四川省委决定都提出…」: each named document is searched on its own, so
         # none is crowded out of the context by the other's closer clauses.
         mentions, topic = named
@@ -173,6 +177,21 @@ class AnswerChain:
         names = {d.doc_id: d.short_title or d.title for d in self.documents()}
         return replace(state, hits=tuple(hits), topic=topic,
                        named_documents=tuple((m.doc_id, names[m.doc_id]) for m in mentions))
+
+    def _with_children(self, hits: list[Hit]) -> list[Hit]:
+        """A heading found among the best hits (「（三）基本原则」, 「第二节 主要原则」) says only
+        what its clauses are about: they follow it into the context, in document order."""
+        if self.clause_family is None:
+            return hits
+        out, seen = [], {h.clause_id for h in hits}
+        for rank, hit in enumerate(hits):
+            out.append(hit)
+            if rank < HEADINGS_EXPANDED and len(hit.text.strip()) < HEADING_CHARS:
+                children = [h for h in self.clause_family(hit.clause_id)
+                            if h.clause.parent_id == hit.clause_id and h.clause_id not in seen][:MAX_CHILDREN]
+                out.extend(replace(child, score=hit.score) for child in children)
+                seen.update(child.clause_id for child in children)
+        return out
 
     def _named_documents(self, state: ChainState):
         """(mentions, topic) when the question names two or more documents and the user has not

@@ -83,6 +83,20 @@ def test_a_heading_is_quoted_with_what_follows_it_each_sentence_cited(built_serv
     assert answer.text.count("[1]") >= 2
 
 
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [("成都市委决定的基本原则有哪几条？", ["坚持世界眼光、全球视野", "坚持以人为本、共建共享"]),
+     # the PDF plan lost this heading's level; its four principles hang under 「第二节 主要原则」
+     ("天府新区发展规划的主要原则有哪些？", ["生态筑底、公园塑型", "极核生长、联动发展"])],
+)
+def test_a_heading_asked_for_is_answered_with_the_clauses_under_it(built_service, question, items):
+    answer = ask(built_service, question)
+    assert not answer.refused and answer.verified
+    lines = answer.text.splitlines()
+    assert len(lines) == len(answer.citations) >= 4  # one cited line per principle
+    assert all(item in answer.text for item in items)
+
+
 def test_true_premise_is_answered(built_service):
     answer = ask(built_service, "四川省委决定提出联动实施144小时过境免签政策，具体怎么表述？")
     assert not answer.refused and "144" in answer.text and "前提" not in answer.notice
