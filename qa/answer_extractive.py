@@ -222,7 +222,7 @@ class ExtractiveAnswerer:
         parts, quotes = [], {}
         for c in chosen:
             sentence = with_following(c.sentence, c.item.text)
-            quote = trim(sentence, terms, asks_figure)
+            quote = trim(sentence, terms, asks_figure, keep=_kept(c.sentence, sentence))
             parts.append(cite(quote, c.item.n, language))
             quotes[c.item.n] = sentence
         return Draft("".join(parts) if language == "zh" else " ".join(parts), False, quotes, evidence)
@@ -239,7 +239,7 @@ class ExtractiveAnswerer:
             if best is None:
                 continue
             sentence = with_following(best.sentence, best.item.text)
-            quoted = cite(trim(sentence, terms, asks_figure), best.item.n, language)
+            quoted = cite(trim(sentence, terms, asks_figure, keep=_kept(best.sentence, sentence)), best.item.n, language)
             parts.append(f"《{name}》：{quoted}" if language == "zh" else f"{name}: {quoted}")
             quotes[best.item.n] = sentence
         if len(parts) < 2:
@@ -273,11 +273,12 @@ def _ancestors(parent_id: str | None) -> list[str]:
 
 
 def with_following(quote: str, clause_text: str, min_chars: int = MIN_QUOTE_CHARS) -> str:
-    """A quote too short to say anything (usually the clause's heading: 「6.助力全市建设长江上游
-    航运中心。」) continued, verbatim, with the clause's next sentences up to `min_chars`."""
+    """A clause's heading quoted alone (「6.助力全市建设长江上游航运中心。」: it opens the clause
+    and is too short to say anything) continued, verbatim, with the clause's next sentences up
+    to `min_chars`. Any other quote is returned as it is."""
     quote = quote.strip()
     start = clause_text.find(quote) if quote else -1
-    if start < 0 or len(quote) >= min_chars:
+    if start < 0 or len(quote) >= min_chars or clause_text[:start].strip():
         return quote
     end = start + len(quote)
     for sentence in _SENTENCE.finditer(clause_text, end):
@@ -287,12 +288,19 @@ def with_following(quote: str, clause_text: str, min_chars: int = MIN_QUOTE_CHAR
     return clause_text[start:end].strip()
 
 
+def _kept(chosen: str, quoted: str) -> int:
+    """How much of `quoted` trimming must keep: all of a heading that `with_following` lengthened."""
+    return len(chosen.strip()) if quoted != chosen.strip() else 0
+
+
 def sentences(text: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group(0))]
 
 
-def trim(sentence: str, terms: Sequence[str], asks_figure: bool) -> str:
-    """A long sentence cut to the run of phrases around the best one, with …… for the cuts."""
+def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0) -> str:
+    """A long sentence cut to the run of phrases around the best one, with …… for the cuts. The
+    phrases holding the first `keep` characters stay whatever their words (the sentence chosen,
+    when `with_following` lengthened it)."""
     sentence = sentence.strip().rstrip("。；;!！?？")
     if len(sentence) <= _MAX_QUOTE:
         return sentence
@@ -314,6 +322,12 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool) -> str:
                     start, end, grown = min(start, nxt), max(end, nxt), True
         if not grown:
             break
+    covered, must = 0, -1
+    while covered < keep and must + 1 < len(phrases):
+        must += 1
+        covered += len(phrases[must])
+    if must >= 0:
+        start, end = 0, max(end, must)
     quote = "".join(phrases[start : end + 1]).rstrip("，,：:")
     return ("……" if start > 0 else "") + quote + ("……" if end < len(phrases) - 1 else "")
 
