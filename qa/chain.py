@@ -23,7 +23,7 @@ from qa.answer_extractive import ExtractiveAnswerer
 from qa.citations import Verification, verify
 from qa.condense import Turn, cited_clause, condense, rule_condense
 from qa.context import build_context, defuse, render_context
-from qa.docnames import document_mentions, without_mentions
+from qa.docnames import Mention, document_mentions, without_mentions
 from qa.prompts import load_prompt, question_language
 from qa.refusal import is_refusal, refusal_phrase
 from qa.types import Answer, Citation, ContextItem, Filters, Hit
@@ -163,13 +163,13 @@ class AnswerChain:
             seen = {h.clause_id for h in named}
             merged = named + [h for h in hits if h.clause_id not in seen]
             return replace(state, hits=tuple(merged[: max(state.k or len(hits), len(named))]))
-        named = self._named_documents(state)
-        if len(named) < 2:
+        named_documents = self._named_documents(state)
+        if not named_documents:
             hits = self.retrieve(state.standalone, state.k, state.filters)
             return replace(state, hits=tuple(self._with_children(hits)))
         # 「成都市委决定和四川省委决定都提出…」: each named document is searched on its own, so
         # none is crowded out of the context by the other's closer clauses.
-        mentions, topic = named
+        mentions, topic = named_documents
         base = state.filters or Filters()
         each = max(MIN_HITS_PER_DOCUMENT, (state.k or self.default_k) // len(mentions))
         lists = [self.retrieve(state.standalone, each, replace(base, doc_ids=(m.doc_id,))) for m in mentions]
@@ -193,7 +193,7 @@ class AnswerChain:
                 seen.update(child.clause_id for child in children)
         return out
 
-    def _named_documents(self, state: ChainState):
+    def _named_documents(self, state: ChainState) -> tuple[list[Mention], str] | tuple[()]:
         """(mentions, topic) when the question names two or more documents and the user has not
         chosen documents already; () otherwise."""
         if self.documents is None or (state.filters and state.filters.doc_ids):
