@@ -24,7 +24,7 @@ from qa.citations import Verification, verify
 from qa.condense import Turn, cited_clause, condense, rule_condense
 from qa.context import build_context, defuse, render_context
 from qa.docnames import Mention, document_mentions, without_mentions
-from qa.prompts import load_prompt, question_language
+from qa.prompts import foreign_script, load_prompt, question_language
 from qa.refusal import is_refusal, refusal_phrase
 from qa.types import Answer, Citation, ContextItem, Filters, Hit
 
@@ -226,6 +226,11 @@ class AnswerChain:
             return self._fallback(state, exc)
 
     def _extract(self, state: ChainState) -> ChainState:
+        script = foreign_script(state.standalone)
+        if script:
+            notice = (f"离线回答只能理解中文或英文提问（此问题使用 {script} 文字）；可改用中文或英文提问，或配置大模型。")
+            return replace(state, draft=refusal_phrase(state.language), refused=True, quotes={},
+                           notices=state.notices + (notice,))
         draft = self.extractive.answer(state.standalone, state.items, state.language,
                                        documents=dict(state.named_documents), topic=state.topic)
         notices = state.notices

@@ -8,6 +8,7 @@ instead of sending a broken prompt to the model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +37,15 @@ def question_language(question: str) -> str:
     latin_letters = len(_LATIN.findall(question))
     cjk_chars = len(_CJK.findall(question))
     return "en" if latin_letters >= 8 and latin_letters >= 3 * cjk_chars else "zh"
+
+
+def foreign_script(question: str) -> str:
+    """The script of a question written in neither Chinese nor Latin letters (「CYRILLIC」,
+    「HANGUL」), '' otherwise: the offline answerer has no words to match it with."""
+    if _CJK.search(question) or _LATIN.search(question):
+        return ""
+    letter = next((ch for ch in question if ch.isalpha()), "")
+    return unicodedata.name(letter, "UNKNOWN").split()[0] if letter else ""
 
 
 def prompt_path(kind: str, language: str, directory: Path | None = None) -> Path:

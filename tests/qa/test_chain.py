@@ -76,6 +76,12 @@ def test_a_chosen_document_filter_wins_over_names_in_the_question(built_service)
     assert {c.doc_id for c in answer.citations} <= {"sichuan-2020-07-10-provincial-decision"}
 
 
+def test_a_question_in_another_script_is_refused_offline_with_the_reason(built_service):
+    answer = built_service.ask("Какова цель ВВП района Юйчжун?", mode="offline")
+    assert answer.refused and answer.citations == () and answer.nearest
+    assert "CYRILLIC" in answer.notice
+
+
 def test_place_swap_rule():
     assert rule_condense("那重庆呢？", [(GDP, "……")]) == "重庆到2027年地区生产总值要迈上什么台阶？"
     assert rule_condense("四川的目标是什么？", [(GDP, "……")]) == "四川的目标是什么？"  # stands alone

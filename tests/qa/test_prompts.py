@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from index.errors import PromptError
-from qa.prompts import LANGUAGES, VARIABLES, load_prompt, question_language
+from qa.prompts import LANGUAGES, VARIABLES, foreign_script, load_prompt, question_language
 
 
 @pytest.mark.parametrize("kind", sorted(VARIABLES))
@@ -54,3 +54,10 @@ def test_question_language():
     assert question_language("How large is the Chengdu part of the Tianfu New Area?") == "en"
     assert question_language("What does 渝中区 plan for 2027?") == "en"
     assert question_language("渝中区到2027年GDP目标是多少？") == "zh"
+
+
+def test_foreign_script_names_scripts_that_are_neither_chinese_nor_latin():
+    assert foreign_script("Какова цель ВВП?") == "CYRILLIC"
+    assert foreign_script("목표는 무엇입니까?") == "HANGUL"
+    assert foreign_script("渝中区的目标") == "" and foreign_script("What is the GDP target?") == ""
+    assert foreign_script("2027？") == ""  # digits alone are searchable, not a script
