@@ -19,7 +19,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from index.errors import BadQuestion, LLMError
 from index.types import DocumentMeta
 from index.textnorm import detect_script
-from qa.answer_extractive import ExtractiveAnswerer
+from qa.answer_extractive import MIN_QUOTE_CHARS, ExtractiveAnswerer
 from qa.citations import Verification, verify
 from qa.condense import Turn, cited_clause, condense, rule_condense
 from qa.context import build_context, defuse, render_context
@@ -33,7 +33,6 @@ NEAREST = 3  # clauses listed with a refusal
 OFFLINE = "offline"
 ANCHOR_CHARS = 300  # of a cited clause's text, used as the query that finds it again
 HEADINGS_EXPANDED = 5  # of the best hits, the ones whose clauses are brought in when they are headings
-HEADING_CHARS = 40  # a clause shorter than this is a heading, not content
 MAX_CHILDREN = 12
 MIN_HITS_PER_DOCUMENT = 3  # clauses per named document when a question names several
 
@@ -163,7 +162,8 @@ class AnswerChain:
             seen = {h.clause_id for h in named}
             merged = named + [h for h in hits if h.clause_id not in seen]
             return replace(state, hits=tuple(merged[: max(state.k or len(hits), len(named))]))
-        named_documents = self._named_documents(state)
+        documents = self.documents() if self.documents is not None else []
+        named_documents = self._named_documents(state, documents)
         if not named_documents:
             hits = self.retrieve(state.standalone, state.k, state.filters)
             return replace(state, hits=tuple(self._with_children(hits)))
@@ -174,7 +174,7 @@ class AnswerChain:
         each = max(MIN_HITS_PER_DOCUMENT, (state.k or self.default_k) // len(mentions))
         lists = [self.retrieve(state.standalone, each, replace(base, doc_ids=(m.doc_id,))) for m in mentions]
         hits = [found[rank] for rank in range(each) for found in lists if rank < len(found)]
-        names = {d.doc_id: d.short_title or d.title for d in self.documents()}
+        names = {d.doc_id: d.short_title or d.title for d in documents}
         return replace(state, hits=tuple(hits), topic=topic,
                        named_documents=tuple((m.doc_id, names[m.doc_id]) for m in mentions))
 
@@ -186,19 +186,20 @@ class AnswerChain:
         out, seen = [], {h.clause_id for h in hits}
         for rank, hit in enumerate(hits):
             out.append(hit)
-            if rank < HEADINGS_EXPANDED and len(hit.text.strip()) < HEADING_CHARS:
+            if rank < HEADINGS_EXPANDED and len(hit.text.strip()) < MIN_QUOTE_CHARS:
                 children = [h for h in self.clause_family(hit.clause_id)
                             if h.clause.parent_id == hit.clause_id and h.clause_id not in seen][:MAX_CHILDREN]
                 out.extend(replace(child, score=hit.score) for child in children)
                 seen.update(child.clause_id for child in children)
         return out
 
-    def _named_documents(self, state: ChainState) -> tuple[list[Mention], str] | tuple[()]:
+    @staticmethod
+    def _named_documents(state: ChainState, documents: list[DocumentMeta]) -> tuple[list[Mention], str] | tuple[()]:
         """(mentions, topic) when the question names two or more documents and the user has not
         chosen documents already; () otherwise."""
-        if self.documents is None or (state.filters and state.filters.doc_ids):
+        if not documents or (state.filters and state.filters.doc_ids):
             return ()
-        mentions = document_mentions(state.standalone, self.documents())
+        mentions = document_mentions(state.standalone, documents)
         return (mentions, without_mentions(state.standalone, mentions)) if len(mentions) >= 2 else ()
 
     def _number(self, state: ChainState) -> ChainState:
