@@ -13,14 +13,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from index.errors import BadQuestion, IndexNotBuilt, PolicyQAError
-from qa import render
+from qa.core.errors import BadQuestion, IndexNotBuilt, PolicyQAError
+from qa.web import render
 from qa.compare import compare_documents
-from qa.export import write_memo
+from qa.memo import write_memo
 from qa.service import PolicyQA
 from qa.settings import Settings, load_settings
-from qa.types import Answer, Filters
-from qa.upload import UPLOAD_TYPES, add_upload, preview_upload
+from qa.core.types import Answer, Filters
+from qa.library import UPLOAD_TYPES, add_upload, preview_upload
 
 CONCURRENCY = 4  # answers computed at once; the rest wait in gradio's queue
 EXPORT_DIR = Path(tempfile.gettempdir()) / "policyqa-exports"  # gradio may serve files from tempdir

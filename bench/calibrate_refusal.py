@@ -29,7 +29,7 @@ def load_rows(path: Path = CALIBRATION_SET) -> list[dict]:
 
 def evidence_for(service, rows: list[dict]) -> list[tuple[dict, object]]:
     """(row, Evidence) per calibration question, computed exactly as `ask` does offline."""
-    from qa.context import build_context
+    from qa.answer.context import build_context
 
     answerer = service._answer_chain.extractive
     out = []
@@ -50,7 +50,7 @@ def score(thresholds, labelled) -> tuple[float, int, int]:
 
 
 def calibrate(labelled):
-    from qa.refusal import RefusalThresholds
+    from qa.answer.refusal import RefusalThresholds
 
     best = None
     for coverage, similarity, figure_coverage in itertools.product(COVERAGE_GRID, SIMILARITY_GRID, COVERAGE_GRID):
@@ -65,7 +65,7 @@ def calibrate(labelled):
 
 
 def main() -> None:
-    from qa.refusal import THRESHOLDS
+    from qa.answer.refusal import THRESHOLDS
     from qa.service import PolicyQA
     from qa.settings import load_settings
 

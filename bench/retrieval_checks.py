@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.errors import GoldSetError  # noqa: E402
-from qa.fusion import FusionConfig  # noqa: E402
-from qa.retrieve import HybridRetriever, join_parts  # noqa: E402
+from qa.core.errors import GoldSetError  # noqa: E402
+from qa.retrieve.fusion import FusionConfig  # noqa: E402
+from qa.retrieve.hybrid import HybridRetriever, join_parts  # noqa: E402
 
 QUESTIONS = Path(__file__).with_name("retrieval_questions.jsonl")
 DEPTH = 10  # MRR@10

@@ -46,7 +46,7 @@ def run(
     from eval.judge import FaithfulnessJudge
     from eval.report import write_reports
     from eval.runner import RETRIEVER_SOURCES, RunConfig, run_eval, service_for
-    from index.errors import LLMError
+    from qa.core.errors import LLMError
     from qa.settings import load_settings
 
     settings = load_settings()
@@ -136,7 +136,7 @@ def check(gold: GoldOption = DEFAULT_GOLD) -> None:
 
 def _ensure_index(settings) -> None:
     """Build the index on first use, like the app does, so a fresh clone can run the benchmark."""
-    from index.errors import IndexNotBuilt
+    from qa.core.errors import IndexNotBuilt
     from qa.service import PolicyQA
 
     service = PolicyQA(settings)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.metrics import JUDGED_NAMES
-from index.errors import UnreadableFile
+from qa.core.errors import UnreadableFile
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
 

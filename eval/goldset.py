@@ -16,9 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from index.errors import GoldSetError
-from index.textnorm import to_search_text
-from index.types import Clause
+from qa.core.errors import GoldSetError
+from qa.core.text import to_search_text
+from qa.core.types import Clause
 
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "policyqa_gold.jsonl"
 REFUSAL_TEXT = "所提供的文件中未找到相关内容。"

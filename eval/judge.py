@@ -1,6 +1,6 @@
 """The model-judged part of the eval harness (`eval run --judge`): a judge model splits each
 answer into claims and says which ones the answer's cited clauses support; this module asks it
-(through qa.answer_llm.LLMAnswerer, the only door to the LLM client), eval/metrics/faithfulness.py
+(through qa.answer.llm.LLMAnswerer, the only door to the LLM client), eval/metrics/faithfulness.py
 turns the reply into a score, and `judged_section` writes the report section that presents it
 under the judge model's name, apart from the offline figures."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from eval.metrics.faithfulness import NAME, Judgement, faithfulness, parse_judgement
-from index.errors import LLMError
+from qa.core.errors import LLMError
 
 # The judge prompt wraps the answer in <answer>; the shared defuse() covers the other delimiters.
 _ANSWER_TAG = re.compile(r"</?\s*answer\s*>", re.IGNORECASE)
@@ -25,10 +25,10 @@ class JudgeOutcome:
 
 
 class FaithfulnessJudge:
-    """`llm` is a qa.answer_llm.LLMAnswerer (anything with `complete(messages)`, `model`, `where`)."""
+    """`llm` is a qa.answer.llm.LLMAnswerer (anything with `complete(messages)`, `model`, `where`)."""
 
     def __init__(self, llm) -> None:
-        from qa.prompts import LANGUAGES, load_prompt
+        from qa.answer.prompts import LANGUAGES, load_prompt
 
         # A broken prompt file fails here, before the run, not on the first answer after minutes of work.
         for language in LANGUAGES:
@@ -42,7 +42,7 @@ class FaithfulnessJudge:
         if not settings.llm_configured:
             raise LLMError("--judge needs an LLM endpoint.",
                            hint="Set OPENAI_API_KEY and/or OPENAI_BASE_URL (see README), or run without --judge.")
-        from qa.answer_llm import LLMAnswerer
+        from qa.answer.llm import LLMAnswerer
 
         return cls(LLMAnswerer(settings.model_copy(update={"llm_model": model})) if model else LLMAnswerer(settings))
 
@@ -55,10 +55,10 @@ class FaithfulnessJudge:
         return {"metric": NAME, "model": self.llm.model, "where": self.llm.where}
 
     def messages(self, answer) -> list:
-        """The judge prompt for a qa.types.Answer, in the question's language; [] when the answer
+        """The judge prompt for a qa.core.types.Answer, in the question's language; [] when the answer
         has no sentence to judge."""
-        from qa.citations import split_sentences
-        from qa.prompts import load_prompt, question_language
+        from qa.answer.citations import split_sentences
+        from qa.answer.prompts import load_prompt, question_language
 
         sentences = split_sentences(answer.text)
         if not sentences:
@@ -92,7 +92,7 @@ class FaithfulnessJudge:
 
 
 def _defuse(text: str) -> str:
-    from qa.context import defuse
+    from qa.answer.context import defuse
 
     return _ANSWER_TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), defuse(text))
 

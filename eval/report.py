@@ -101,7 +101,7 @@ def _judged_json(q) -> dict:
 
 def load_results(path: str | Path) -> dict:
     """A run's results.json, given the file or the run folder."""
-    from index.errors import UnreadableFile
+    from qa.core.errors import UnreadableFile
 
     path = Path(path)
     if path.is_dir():

@@ -14,7 +14,7 @@ from eval.metrics import JUDGED_NAMES, METRIC_NAMES, mean_defined
 from eval.metrics.faithfulness import NAME as FAITHFULNESS
 from eval.metrics.faithfulness import Judgement
 from eval.scoring import NAN, RETRIEVAL_DEPTH, Observation, score
-from index.errors import BadQuestion, LLMError
+from qa.core.errors import BadQuestion, LLMError
 
 RETRIEVER_SOURCES = {"hybrid": ("dense", "bm25"), "dense": ("dense",), "bm25": ("bm25",)}
 ANSWERERS = ("offline", "llm")

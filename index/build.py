@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index.bm25 import Bm25Index
+from index.store.keyword import Bm25Index
 from index.embed import Embedder, EmbeddingCache, embed_with_cache
-from index.errors import IndexMismatch, IndexNotBuilt, PolicyQAError, UnreadableFile
-from index.generations import DocumentRecord, IndexLayout, Manifest, folder_bytes
-from index.store import ClauseStore, document_matches
-from index.types import BuildReport, Clause, DocumentMeta, Filters, ParsedDocument
+from qa.core.errors import IndexMismatch, IndexNotBuilt, PolicyQAError, UnreadableFile
+from index.store.versions import DocumentRecord, IndexLayout, Manifest, folder_bytes
+from index.store.chroma import ClauseStore, document_matches
+from qa.core.types import BuildReport, Clause, DocumentMeta, Filters, ParsedDocument
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def build_index(
 
     Nothing changes when the corpus, parser output and model are the same as the current
     generation's, unless `force`."""
-    from index.corpus import read_corpus
+    from index.ingest.corpus import read_corpus
 
     started = time.monotonic()
     if not Path(corpus_dir).is_dir():

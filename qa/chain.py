@@ -16,17 +16,17 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from index.errors import BadQuestion, LLMError
-from index.types import DocumentMeta
-from index.textnorm import detect_script
-from qa.answer_extractive import MIN_QUOTE_CHARS, ExtractiveAnswerer
-from qa.citations import Verification, verify
-from qa.condense import Turn, cited_clause, condense, rule_condense
-from qa.context import build_context, defuse, render_context
-from qa.docnames import Mention, document_mentions, without_mentions
-from qa.prompts import foreign_script, load_prompt, question_language
-from qa.refusal import is_refusal, refusal_phrase
-from qa.types import Answer, Citation, ContextItem, Filters, Hit
+from qa.core.errors import BadQuestion, LLMError
+from qa.core.types import DocumentMeta
+from qa.core.text import detect_script
+from qa.answer.extractive import MIN_QUOTE_CHARS, ExtractiveAnswerer
+from qa.answer.citations import Verification, verify
+from qa.followup import Turn, cited_clause, condense, rule_condense
+from qa.answer.context import build_context, defuse, render_context
+from qa.retrieve.docnames import Mention, document_mentions, without_mentions
+from qa.answer.prompts import foreign_script, load_prompt, question_language
+from qa.answer.refusal import is_refusal, refusal_phrase
+from qa.core.types import Answer, Citation, ContextItem, Filters, Hit
 
 MODES = ("auto", "offline", "llm")
 NEAREST = 3  # clauses listed with a refusal
@@ -79,7 +79,7 @@ class AnswerChain:
                  llm=None, llm_configured: bool = False,
                  clause_family: Callable[[str], list[Hit]] | None = None,
                  documents: Callable[[], list[DocumentMeta]] | None = None, default_k: int = 8) -> None:
-        """`llm` is a qa.answer_llm.LLMAnswerer (or None offline); `llm_configured` says
+        """`llm` is a qa.answer.llm.LLMAnswerer (or None offline); `llm_configured` says
         whether mode "auto" should use it. `clause_family(clause_id)` gives a clause and the
         clauses under it, as hits, for follow-ups that name a clause (「第二条」)."""
         self.retrieve = retrieve

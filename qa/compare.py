@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from index.errors import BadQuestion
-from index.types import DocumentMeta
-from qa.answer_extractive import with_following
-from qa.types import Answer, Citation, Filters
+from qa.core.errors import BadQuestion
+from qa.core.types import DocumentMeta
+from qa.answer.extractive import with_following
+from qa.core.types import Answer, Citation, Filters
 
 MAX_QUOTES = 2  # clauses quoted per document: a table cell, not an answer
 

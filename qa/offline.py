@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 
-from index.tokens import ensure_tiktoken_cache
+from qa.core.token_count import ensure_tiktoken_cache
 from qa.settings import Settings
 
 _FLAGS = {

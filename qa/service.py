@@ -10,7 +10,7 @@ from functools import cached_property
 
 from qa.offline import prepare_offline
 from qa.settings import Settings
-from qa.types import Answer, Filters, Hit
+from qa.core.types import Answer, Filters, Hit
 
 
 class PolicyQA:
@@ -21,7 +21,7 @@ class PolicyQA:
     # --- indexing (owned by the index/retrieval work) -------------------------------------
     def build_index(self, corpus_dir=None, progress=True, force: bool = False):
         """Parse and index a corpus folder (default: settings.corpus_dir); returns
-        index.types.BuildReport. `progress`: True draws rich bars on stderr, False is silent,
+        qa.core.types.BuildReport. `progress`: True draws rich bars on stderr, False is silent,
         or a callable(stage, done, total) for another face (e.g. the app)."""
         from index.build import build_index
 
@@ -38,7 +38,7 @@ class PolicyQA:
             force=force,
         )
         if progress is True:
-            from qa.cli_index import build_progress
+            from qa.cli.index import build_progress
 
             with build_progress() as callback:
                 return build_index(**kwargs, progress=callback)
@@ -48,7 +48,7 @@ class PolicyQA:
 
     def _upload_dirs(self):
         """Documents added from the app sit beside the default corpus (qa/upload.py)."""
-        from qa.upload import uploads_dir
+        from qa.library import uploads_dir
 
         folder = uploads_dir(self.settings)
         return (folder,) if folder.is_dir() else ()
@@ -56,7 +56,7 @@ class PolicyQA:
     def clauses(self, doc_id: str | None = None):
         """The indexed clauses in document order (all documents, or one)."""
         if doc_id is not None and doc_id not in {m.doc_id for m in self.documents()}:
-            from index.errors import BadQuestion
+            from qa.core.errors import BadQuestion
 
             raise BadQuestion(
                 f"Unknown document id: {doc_id}.", hint="Valid ids: " + ", ".join(m.doc_id for m in self.documents())
@@ -64,7 +64,7 @@ class PolicyQA:
         return self._index.clauses(doc_id)
 
     def documents(self):
-        """The indexed documents' metadata (index.types.DocumentMeta), in corpus order."""
+        """The indexed documents' metadata (qa.core.types.DocumentMeta), in corpus order."""
         return self._index.documents()
 
     def index_stats(self) -> dict:
@@ -90,11 +90,11 @@ class PolicyQA:
     # --- retrieval ---------------------------------------------------------------------------
     @cached_property
     def retriever(self):
-        """The hybrid retriever over the built index (qa.retrieve.HybridRetriever).
+        """The hybrid retriever over the built index (qa.retrieve.hybrid.HybridRetriever).
 
         Raises IndexNotBuilt before the first build, StoreUnavailable when the Chroma server
         is down. Not cached on failure, so a later call after a build succeeds."""
-        from qa.retrieve import HybridRetriever
+        from qa.retrieve.hybrid import HybridRetriever
 
         s = self.settings
         return HybridRetriever(
@@ -134,13 +134,13 @@ class PolicyQA:
 
     @cached_property
     def _answer_chain(self):
-        from qa.answer_extractive import ExtractiveAnswerer
+        from qa.answer.extractive import ExtractiveAnswerer
         from qa.chain import AnswerChain
 
         s = self.settings
         llm = None
         if s.llm_configured or s.openai_base_url:
-            from qa.answer_llm import LLMAnswerer
+            from qa.answer.llm import LLMAnswerer
 
             llm = LLMAnswerer(s)
         extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights)
@@ -149,7 +149,7 @@ class PolicyQA:
 
     def clause_family(self, clause_id: str) -> list[Hit]:
         """A clause and the clauses under it, in document order, as hits (parts joined)."""
-        from qa.retrieve import join_parts
+        from qa.retrieve.hybrid import join_parts
 
         base = clause_id.split("#", 1)[0]
         doc_id = base.split(":", 1)[0]
@@ -162,7 +162,7 @@ class PolicyQA:
 
     def _term_weights(self):
         """IDF over the indexed clauses, recomputed when the index changes."""
-        from qa.answer_extractive import TermWeights
+        from qa.answer.extractive import TermWeights
 
         clauses = self.clauses()
         key = (len(clauses), clauses[0].clause_id if clauses else "", clauses[-1].clause_id if clauses else "")

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from index.textnorm import to_search_text
+from qa.core.text import to_search_text
 
 _MARKERS = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")  # [1], [1,2], [1、3]
 _WHITESPACE = re.compile(r"\s+")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from index.types import Clause, DocumentMeta
-from qa.render import LinkTarget, answer_html, parse_link, clause_panel_html, clause_view, highlight, streaming_html
-from qa.retrieve import join_parts
-from qa.types import Answer, Citation, Hit, SentenceCheck
+from qa.core.types import Clause, DocumentMeta
+from qa.web.render import LinkTarget, answer_html, parse_link, clause_panel_html, clause_view, highlight, streaming_html
+from qa.retrieve.hybrid import join_parts
+from qa.core.types import Answer, Citation, Hit, SentenceCheck
 
 META = DocumentMeta(doc_id="yz", title="渝中区全力推进“十项行动”实施方案", short_title="渝中区方案",
                     issuer="重庆市渝中区人民政府", date="2023-05-23")

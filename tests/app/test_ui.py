@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document as WordDocument
 
-from index.textnorm import to_search_text
+from qa.core.text import to_search_text
 
 pytestmark = pytest.mark.slow
 

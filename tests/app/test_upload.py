@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from app_harness import copy_of_built_home
-from index.errors import BadQuestion, UnreadableFile
+from qa.core.errors import BadQuestion, UnreadableFile
 from qa.service import PolicyQA
 from qa.settings import load_settings
-from qa.upload import add_upload, check_upload, document_id, preview_upload
+from qa.library import add_upload, check_upload, document_id, preview_upload
 
 PLAN = """# 青川市低空经济发展三年行动计划(2024-2026年)
 

@@ -18,8 +18,8 @@ from eval.metrics.faithfulness import JudgedClaim, Judgement, JudgeReplyError, f
 from eval.report import load_results, to_json, write_reports
 from eval.runner import ConfigResult, QuestionResult, RunConfig, RunResult, _aggregate
 from eval.scoring import Observation
-from index.errors import LLMError, UnreadableFile
-from qa.types import Answer, Citation
+from qa.core.errors import LLMError, UnreadableFile
+from qa.core.types import Answer, Citation
 
 THREE_CLAIMS = ('{"claims": [{"claim": "迈上2100亿元台阶", "supported": true, "citations": [1]},'
                 ' {"claim": "人均达到3万美元", "supported": false, "citations": [1, 1]},'

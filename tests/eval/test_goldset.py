@@ -7,8 +7,8 @@ import re
 import pytest
 
 from eval.goldset import DEFAULT_GOLD, REFUSAL_TEXT, UNANSWERABLE_TYPES, load_gold, resolve
-from index.errors import GoldSetError
-from index.types import Clause
+from qa.core.errors import GoldSetError
+from qa.core.types import Clause
 
 MINIMUMS = {"fact": 30, "number": 20, "list": 15, "cross-document": 15, "traditional": 15, "english": 5, "follow-up": 5}
 MIN_UNANSWERABLE = 20

@@ -1,5 +1,5 @@
 """`eval run --judge` end to end: the real index of data/corpus answers offline, and the judge is
-the real openai client (through qa.answer_llm.LLMAnswerer) talking HTTP to tests/qa/fake_llm.py,
+the real openai client (through qa.answer.llm.LLMAnswerer) talking HTTP to tests/qa/fake_llm.py,
 so what the metric says can be checked against what the fake judge replied."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from eval.goldset import load_gold
 from eval.judge import FaithfulnessJudge
 from eval.report import load_results, write_reports
 from eval.runner import RunConfig, run_eval, service_for
-from qa.citations import split_sentences
+from qa.answer.citations import split_sentences
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "qa"))
 from fake_llm import FakeLLM, Reply, Status  # noqa: E402  (the project's one allowed fake, shared with tests/qa)

@@ -14,7 +14,7 @@ from eval.goldset import REFUSAL_TEXT, GoldRow, UnresolvedQuote
 from eval.report import load_results, to_json, write_reports
 from eval.runner import RunConfig, RunResult, _aggregate, ConfigResult, QuestionResult
 from eval.scoring import Observation, score
-from index.errors import UnreadableFile
+from qa.core.errors import UnreadableFile
 
 ROWS = [
     GoldRow(id="n1", type="number", question="目标是多少？", answer="迈上2100亿元台阶。", key_facts=("2100亿元",),

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.bm25 import Bm25Index, tokenize
-from index.textnorm import to_search_text
+from index.store.keyword import Bm25Index, tokenize
+from qa.core.text import to_search_text
 
 TEXTS = {
     "a:1": "加快构建“3+9+N”现代产业体系，做强先进制造业。",

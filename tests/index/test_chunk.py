@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from index.chunk import MIN_PART_TOKENS, chunk_clauses, split_spans
-from index.clauses import parse_clauses
-from index.corpus import read_corpus
-from index.textnorm import to_search_text
-from index.tokens import count_tokens
-from index.types import Document, DocumentMeta
+from index.ingest.chunk import MIN_PART_TOKENS, chunk_clauses, split_spans
+from index.ingest.clauses import parse_clauses
+from index.ingest.corpus import read_corpus
+from qa.core.text import to_search_text
+from qa.core.token_count import count_tokens
+from qa.core.types import Document, DocumentMeta
 
 
 def document(text: str) -> Document:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from index.chunk import chunk_clauses
-from index.clauses import parse_clauses
-from index.corpus import read_corpus
-from index.numbering import cn_to_int, lead_phrase, match_numbering
-from index.textnorm import to_search_text
-from index.types import Document, DocumentMeta, TocEntry
+from index.ingest.chunk import chunk_clauses
+from index.ingest.clauses import parse_clauses
+from index.ingest.corpus import read_corpus
+from index.ingest.numbering import cn_to_int, lead_phrase, match_numbering
+from qa.core.text import to_search_text
+from qa.core.types import Document, DocumentMeta, TocEntry
 
 REPO = Path(__file__).resolve().parents[2]
 CHENGDU = "chengdu-2020-07-15-municipal-decision"

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from ingest_helpers import CORPUS
-from index.clean import clean_text
-from index.textnorm import detect_script, to_simplified
+from index.ingest.clean import clean_text
+from qa.core.text import detect_script, to_simplified
 
 TIANFU = "tianfu-new-area-plan-2022-2027-draft.txt"
 BOILERPLATE = re.compile(r"ICP|扫一扫|掃一掃|编辑[:：]|編輯[:：]|联系电话|版权所有|版权声明|版權所有|相关推荐|责编|責編|来源[:：]|來源[:：]|加载中|"

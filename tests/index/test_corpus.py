@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from ingest_helpers import CORPUS, paragraphs
-from index.corpus import parse_file, read_corpus
-from index.errors import UnreadableFile
+from index.ingest.corpus import parse_file, read_corpus
+from qa.core.errors import UnreadableFile
 
 SEEDS = {
     "chengdu": "chengdu-2020-07-15-municipal-decision.txt",

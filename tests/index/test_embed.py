@@ -18,7 +18,7 @@ from index.embed import (
     embed_with_cache,
     make_embedder,
 )
-from index.errors import EmbeddingError
+from qa.core.errors import EmbeddingError
 
 PASSAGES = ["到2025年，渝中区地区生产总值迈上2100亿元台阶。", "加快构建“3+9+n”现代产业体系。", "营造良好创新生态。"]
 

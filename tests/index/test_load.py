@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest_helpers import CORPUS, paragraphs
-from index.errors import UnreadableFile
-from index.load import load_file
+from qa.core.errors import UnreadableFile
+from index.ingest.load import load_file
 
 CHENGDU = CORPUS / "chengdu-2020-07-15-municipal-decision.txt"
 SICHUAN = CORPUS / "sichuan-2020-07-10-provincial-decision.txt"

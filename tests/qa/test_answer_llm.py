@@ -7,8 +7,8 @@ import re
 import pytest
 from pydantic import SecretStr
 
-from qa.refusal import REFUSAL_EN, REFUSAL_ZH
-from qa.types import Answer
+from qa.answer.refusal import REFUSAL_EN, REFUSAL_ZH
+from qa.core.types import Answer
 
 from fake_llm import FakeLLM, Malformed, Reply, Sleep, Status
 

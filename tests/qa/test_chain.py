@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from langchain_core.runnables import Runnable
 
-from index.errors import BadQuestion, LLMError
-from qa.condense import rule_condense
-from qa.types import Answer, Citation, Filters
+from qa.core.errors import BadQuestion, LLMError
+from qa.followup import rule_condense
+from qa.core.types import Answer, Citation, Filters
 
 pytestmark = pytest.mark.slow
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.textnorm import to_search_text
-from index.types import Clause
-from qa.citations import cn_to_arabic, extract_figures, figure_in, marker_numbers, split_sentences, verify
-from qa.types import ContextItem, Hit
+from qa.core.text import to_search_text
+from qa.core.types import Clause
+from qa.answer.citations import cn_to_arabic, extract_figures, figure_in, marker_numbers, split_sentences, verify
+from qa.core.types import ContextItem, Hit
 
 YUZHONG = "——城市能级显著提升。基本建成“四化”现代都市，地区生产总值迈上2100亿元台阶，地均生产总值突破100亿元，人均地区生产总值达到33万元左右。"
 TIANFU = "展望到二〇三五年，天府新区地区生产总值突破1 万亿元，成都片区面积1484平方公里。"

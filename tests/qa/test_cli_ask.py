@@ -9,8 +9,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from index.errors import BadQuestion
-from qa.refusal import REFUSAL_ZH
+from qa.core.errors import BadQuestion
+from qa.answer.refusal import REFUSAL_ZH
 
 pytestmark = pytest.mark.slow
 

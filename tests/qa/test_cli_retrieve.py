@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from index.errors import BadQuestion
+from qa.core.errors import BadQuestion
 
 HIT_KEYS = {"rank", "clause_id", "doc_id", "doc_title", "ref", "text", "score", "dense_rank", "bm25_rank"}
 YUZHONG = "yuzhong-2023-05-ten-actions-plan"

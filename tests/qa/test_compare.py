@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.errors import BadQuestion
-from index.textnorm import to_search_text
+from qa.core.errors import BadQuestion
+from qa.core.text import to_search_text
 from qa.compare import compare_documents
 
 pytestmark = pytest.mark.slow
@@ -56,9 +56,9 @@ def test_selection_limits_the_rows_and_bad_input_is_rejected(built_service):
 
 
 def test_a_heading_only_quote_is_extended_with_the_clause_text_that_follows():
-    from qa.answer_extractive import MIN_QUOTE_CHARS
+    from qa.answer.extractive import MIN_QUOTE_CHARS
     from qa.compare import fuller_quote
-    from qa.types import Citation
+    from qa.core.types import Citation
 
     text = "(七)加快同城化发展。协同推进体制机制创新,探索行政区与经济区适度分离。推动重大改革试点。"
     short = Citation(n=1, clause_id="d:七", doc_id="d", doc_title="t", ref="(七)", text=text, quote="(七)加快同城化发展。")

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from index.tokens import count_tokens
-from qa.context import build_context, defuse, render_context
+from qa.core.token_count import count_tokens
+from qa.answer.context import build_context, defuse, render_context
 
 pytestmark = pytest.mark.slow
 

@@ -1,8 +1,8 @@
 """Documents named in a question, recognised from the documents' own metadata."""
 from __future__ import annotations
 
-from index.types import DocumentMeta
-from qa.docnames import document_heads, document_mentions, without_mentions
+from qa.core.types import DocumentMeta
+from qa.retrieve.docnames import document_heads, document_mentions, without_mentions
 
 DOCS = [
     DocumentMeta("cd", "中共成都市委关于…的决定", "成都市委决定", issuer="中共成都市委"),

@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 from docx import Document as WordDocument
 
-from index.types import DocumentMeta
-from qa.export import build_memo, to_docx, to_markdown, write_memo
-from qa.types import Answer, Citation, SentenceCheck
+from qa.core.types import DocumentMeta
+from qa.memo import build_memo, to_docx, to_markdown, write_memo
+from qa.core.types import Answer, Citation, SentenceCheck
 
 GOAL = Citation(
     n=1, clause_id="yz:二", doc_id="yz", doc_title="渝中区十项行动实施方案", ref="二、主要目标",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.errors import PromptError
-from qa.prompts import LANGUAGES, VARIABLES, foreign_script, load_prompt, question_language
+from qa.core.errors import PromptError
+from qa.answer.prompts import LANGUAGES, VARIABLES, foreign_script, load_prompt, question_language
 
 
 @pytest.mark.parametrize("kind", sorted(VARIABLES))

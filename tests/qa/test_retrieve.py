@@ -6,11 +6,11 @@ import socket
 import pytest
 from langchain_core.documents import Document
 
-from index.errors import BadQuestion, IndexNotBuilt, StoreUnavailable
-from index.types import Clause
-from index.textnorm import to_simplified
-from qa.fusion import FusionConfig, collapse_parts, fuse
-from qa.types import Filters
+from qa.core.errors import BadQuestion, IndexNotBuilt, StoreUnavailable
+from qa.core.types import Clause
+from qa.core.text import to_simplified
+from qa.retrieve.fusion import FusionConfig, collapse_parts, fuse
+from qa.core.types import Filters
 
 
 SICHUAN = "sichuan-2020-07-10-provincial-decision"

@@ -1,0 +1,168 @@
+"""Decoded text → cleaned text: one paragraph per line, web chrome and PDF artefacts removed.
+
+Output contract (the clause parser relies on it): paragraphs separated by "\n", no blank lines,
+every line stripped, original script and punctuation kept. The title block (title, adoption
+line) stays on top; headings that were lines stay lines.
+
+Chrome is recognised by general rules (what a breadcrumb, a share prompt, an editor line, a
+licence footer look like), never by site names, and a rule only fires on a short line that is
+not a sentence, so body text mentioning 版权 or 地址 survives.
+"""
+from __future__ import annotations
+
+import re
+
+from index.ingest import pdf_text as clean_pdf
+from index.ingest.pdf_text import PAGE_BREAK
+from qa.core.types import CleanText
+
+_CHROME_MAX_CHARS = 160
+_CHROME = re.compile(
+    "|".join(
+        [
+            # breadcrumbs and navigation
+            r"^(您的位置|您现在的位置|當前位置|当前位置|所在位置|您的位置)\s*[:：]",
+            r"^[^。！？]{1,30}(>>|»|＞＞|\s>\s)",
+            r"^(首页|首頁|网站首页|網站首頁)[^。，,！？]{0,20}$",
+            # share prompts and follow-us lines
+            r"扫一扫|掃一掃|扫描二维码|掃描二維碼|分享到|官方微信|官方微博|关注我们|關注我們|微信公众号|微信公眾號",
+            # editor, source and original-title lines
+            r"^[(（]?\s*(责任编辑|責任編輯|责编|責編|编辑|編輯|审核|審核|校对|校對|来源|來源|作者|记者|記者|摄影|攝影)\s*[:：]",
+            r"^原[标標][题題]\s*[:：]",
+            r"^(转自|轉自|转载自|轉載自)",
+            r"(来源|來源|发布时间|發布時間|发布日期|發布日期)\s*[:：]\S{0,30}$",
+            # publication timestamp lines
+            r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}",
+            # footers: registration, copyright, licences, organisers
+            r"ICP|版权所有|版權所有|版权声明|版權聲明|[Cc]opyright|©|公网安备|公網安備|主办单位|主辦單位|承办单位|承辦單位|技术支持[:：]",
+            r"(许可证|許可證).{0,20}\d{3,}",  # a licence number
+            # contact lines
+            r"^(联系电话|聯繫電話|联系方式|聯繫方式|电话|電話|传真|傳真|电子邮箱|電子郵箱|电子邮件|電子郵件|邮箱|郵箱|地\s*址|"
+            r"邮编|郵編|咨询热线|諮詢熱線|服务热线|服務熱線|服务时间|服務時間|[Ee]-?mail)\s*[:：]",
+            # feeds, counters, page controls, download links
+            r"^(相关推荐|相關推薦|相关阅读|相關閱讀|相关新闻|相關新聞|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热点推荐|猜你喜欢|"
+            r"加载中|加載中|載入中|上一篇|下一篇|返回顶部|返回頂部|打印本页|关闭窗口|【打印】|【关闭】)",
+            r"欢迎访问|歡迎訪問|访问量|訪問量|访问次数|訪問次數|访问者|訪問者",
+            r"^(附件下载|附件下載|点击下载|點擊下載|下载附件|下載附件)",
+            # opening hours under a contact block: 周六至周日 9:00-18:00
+            r"^(周|星期)[一二三四五六日天](至|到|-|—|~)(周|星期)?[一二三四五六日天]\s*\d{1,2}[:：]\d{2}",
+        ]
+    )
+)
+_DATELINE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}|(来源|來源)\s*[:：]")
+_WRAPPER_END = re.compile(r"^(原文如下|全文如下|正文如下|以下为原文|以下為原文|以下是全文|附全文|全文)\s*[:：]?$")
+_FIGURE = re.compile(r"^[图圖]\s*\d+(?:[-.．]\d+)?\s+[^。；;：:]{1,40}$")
+_SENTENCE = re.compile(r"[。！？；!?;]")
+_CJK_ALNUM = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[\u3400-\u9fff])")
+_SPACES = re.compile(r"[ \t\xa0\u2002-\u200a\u202f]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+HEADER_LINES = 15
+
+
+def clean_text(text: str, fmt: str) -> CleanText:
+    lines = _split_lines(text)
+    total = sum(1 for line in lines if line.strip() and line != PAGE_BREAK)
+    if fmt == "md":
+        lines = [out for line in lines for out in strip_markdown(line)]
+    lines = _drop_news_wrapper(lines)
+    lines, toc = clean_pdf.split_toc(lines)
+    joined = 0
+    extracted = fmt == "pdf" or clean_pdf.has_extraction_gaps("\n".join(lines))
+    if extracted:
+        # Paragraphs first: a footer wrapped over two lines is only recognisable once whole.
+        lines, _ = clean_pdf.drop_page_furniture(lines)
+        lines, joined = clean_pdf.join_broken_lines(lines, toc, standalone=_is_furniture)
+    lines = [line for line in _drop_masthead(lines) if not _is_furniture(line)]
+    if extracted:
+        lines = [clean_pdf.fix_spacing(line) for line in lines]
+    cleaned = []
+    for line in lines:
+        line = _CJK_ALNUM.sub("", _SPACES.sub(" ", line)).strip()
+        if line and line != PAGE_BREAK and not clean_pdf.PAGE_MARKER.match(line):
+            if not cleaned or cleaned[-1] != line:  # a web capture repeats share blocks and headings
+                cleaned.append(line)
+    return CleanText("\n".join(cleaned), tuple(toc), max(0, total - len(cleaned) - joined))
+
+
+def _is_furniture(line: str) -> bool:
+    return is_chrome(line) or bool(_FIGURE.match(line.strip()))
+
+
+def _split_lines(text: str) -> list[str]:
+    text = _INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    # A page break on a line of its own; blank lines around it say nothing about paragraphs.
+    text = re.sub(rf"[ \t]*\n*{PAGE_BREAK}\n*", f"\n{PAGE_BREAK}\n", text)
+    return [line if line == PAGE_BREAK else line.rstrip() for line in text.split("\n")]
+
+
+def is_chrome(line: str) -> bool:
+    """Site furniture: a short, non-sentence line matching one of the general chrome shapes."""
+    text = line.strip()
+    if not text or len(text) > _CHROME_MAX_CHARS or text.endswith("。"):
+        return False
+    return bool(_CHROME.search(text))
+
+
+def _drop_news_wrapper(lines: list[str]) -> list[str]:
+    """A news page quoting a document (「…原文如下：」): keep only the document. Only a marker in the
+    first part of the page counts, with more text after it than before."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    for i in nonblank[:40]:
+        if _WRAPPER_END.match(lines[i].strip()):
+            before = sum(len(line) for line in lines[:i])
+            after = sum(len(line) for line in lines[i + 1 :])
+            if after > before:
+                return lines[i + 1 :]
+    return lines
+
+
+def _drop_masthead(lines: list[str]) -> list[str]:
+    """Above a web article's headline, menu-like lines are the site's masthead. The headline
+    is the line over the dateline (publication time or source); it goes too when the document's
+    own title line repeats it below the dateline."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()][:HEADER_LINES]
+    dateline = next((i for i in nonblank if _DATELINE.search(lines[i].strip())), None)
+    if dateline is None:
+        return lines
+    above = [i for i in nonblank if i < dateline and not _is_note(lines[i].strip()) and not is_chrome(lines[i])]
+    if not above:
+        return lines
+    headline = above[-1]
+    drop = {i for i in nonblank if i < headline and _is_menu_item(lines[i].strip())}
+    title = lines[headline].strip()
+    below = [lines[i].strip() for i in nonblank if i > dateline]
+    if any(len(later) >= 8 and later != title and title.endswith(later) for later in below):
+        drop.add(headline)
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
+def _is_menu_item(text: str) -> bool:
+    """A site name, a menu entry or a 「…主办 / …单位」 strip; not the first half of a split title."""
+    return not _SENTENCE.search(text) and (len(text) <= 12 or bool(re.search(r"\s[/|｜]\s", text)))
+
+
+def _is_note(text: str) -> bool:
+    return text.startswith(("(", "（")) and text.endswith((")", "）"))
+
+
+_MD_RULES = [
+    (re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$"), r"\1"),
+    (re.compile(r"^\s{0,3}>\s?"), ""),
+    (re.compile(r"^\s{0,3}[-*+]\s+(?=\S)"), ""),
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+]
+_MD_SKIP = re.compile(r"^\s*(```|~~~|<!--.*-->$|([-*_])\s*(\2\s*){2,}$|\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$)")
+
+
+def strip_markdown(line: str) -> list[str]:
+    """A Markdown line as plain text lines: markers and link targets out, table cells one per line."""
+    if _MD_SKIP.match(line):
+        return []
+    for pattern, repl in _MD_RULES:
+        line = pattern.sub(repl, line)
+    if line.strip().startswith("|") and line.strip().endswith("|"):
+        return [cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip()]
+    return [line]

@@ -1,0 +1,177 @@
+"""The numbering grammar of Chinese policy documents: which paragraph openings are clause labels,
+what style and sequence value each has, and how a label is written in ids and in refs.
+
+Recognised (simplified and traditional script, full- and half-width punctuation):
+第X编/篇/章/节/条, 一、, （一）/(一), 1./1、/1．, （1）/(1), ①…⑳, 「——」 bullets, and lead phrases
+(a short opening sentence ending in 。 or ：). Matching runs on a width-folded copy that keeps
+every character at its offset, so match positions are offsets into the original line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.core.text import to_search_text
+
+# Full-width ASCII → ASCII, one character for one character (NFKC would turn ① into 1 and ㎡
+# into m2 and shift every offset after them).
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN = "〇零一二两兩三四五六七八九十百千"
+# 第X units, largest first; traditional forms map to the simplified name used in labels.
+UNIT_RANK = {"编": 0, "篇": 1, "章": 2, "节": 3, "条": 4}
+_UNIT_SIMPLIFIED = {"編": "编", "節": "节", "條": "条"}
+
+_CHAPTER = re.compile(rf"第([{_CN}\d]+)([编篇章节条編節條])(?=$|[\s:：,，、.．]|[^\s{_CN}\d])")
+_CN_COMMA = re.compile(rf"([{_CN}]+)[、.](?!\d)")
+_CN_PAREN = re.compile(rf"\(([{_CN}]+)\)")
+_AR_DOT = re.compile(r"(\d{1,3})[、.](?!\d)")
+_AR_PAREN = re.compile(r"\((\d{1,3})\)")
+_CIRCLED = re.compile(r"([\u2460-\u2473])")
+_DASH = re.compile(r"(?:——|──|―{1,2}|-{2})")
+
+SENTENCE_END = "。！？；!?;"
+HEADING_MAX_CHARS = 50  # a numbered line this short without sentence punctuation is a heading alone
+LEAD_MAX_CHARS = 30
+# A colon opening like 「习近平总书记强调：“…”」 introduces a quotation, not a lead phrase.
+_SPEECH = re.compile(r"(强调|指出|表示|认为|提出|说|強調|認為|說)$")
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def title_key(text: str) -> str:
+    """How titles and headings are compared: script, width, case and spacing ignored."""
+    return re.sub(r"\s+", "", to_search_text(text))
+
+
+def cn_to_int(numeral: str) -> int | None:
+    """Chinese (or Arabic) numeral → int: 十二 → 12, 二十一 → 21, 一百零五 → 105, 二〇 → 20."""
+    if numeral.isdigit():
+        return int(numeral)
+    if any(ch not in CN_DIGITS and ch not in CN_UNITS for ch in numeral):
+        return None
+    if not any(ch in CN_UNITS for ch in numeral):  # positional: 二〇二〇
+        return int("".join(str(CN_DIGITS[ch]) for ch in numeral))
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in CN_UNITS:
+            total += (1 if digit is None else digit) * CN_UNITS[ch]
+            digit = None
+        else:
+            digit = CN_DIGITS[ch]
+    return total + (digit or 0)
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """A numbering label found at the start of a paragraph."""
+
+    style: str  # "第篇" / "第章" / …, "cn、", "（cn）", "ar.", "（ar）", "circled", "dash"
+    value: int | None  # position in its sequence; None for bullets
+    label: str  # canonical, as used in clause ids: 第七篇, 三, （八）, 5, （1）, ①, ——
+    end: int  # offset in the line where the text after the label starts
+
+    @property
+    def display(self) -> str:
+        """The label as a memo prints it: 三、, 5., （八）, 第七篇."""
+        if self.style == "cn、":
+            return f"{self.label}、"
+        if self.style == "ar.":
+            return f"{self.label}."
+        return self.label
+
+    @property
+    def is_chapter(self) -> bool:
+        return self.style.startswith("第")
+
+
+def display_label(style: str, label: str) -> str:
+    return Numbering(style, None, label, 0).display
+
+
+def _skip_spaces(line: str, pos: int) -> int:
+    while pos < len(line) and line[pos] in " \t\u3000\xa0":
+        pos += 1
+    return pos
+
+
+def match_numbering(line: str) -> Numbering | None:
+    """The numbering label opening `line`, or None. Sequence sanity is the caller's job."""
+    folded = fold(line)
+    if m := _CHAPTER.match(folded):
+        unit = _UNIT_SIMPLIFIED.get(m.group(2), m.group(2))
+        value = cn_to_int(m.group(1))
+        if value is not None:
+            return Numbering(f"第{unit}", value, f"第{m.group(1)}{unit}", _skip_spaces(line, m.end()))
+    if m := _CN_COMMA.match(folded):
+        value = cn_to_int(m.group(1))
+        if value is not None and len(m.group(1)) <= 3:
+            return Numbering("cn、", value, m.group(1), _skip_spaces(line, m.end()))
+    if m := _CN_PAREN.match(folded):
+        value = cn_to_int(m.group(1))
+        if value is not None:
+            return Numbering("（cn）", value, f"（{m.group(1)}）", _skip_spaces(line, m.end()))
+    if m := _AR_PAREN.match(folded):
+        return Numbering("（ar）", int(m.group(1)), f"（{int(m.group(1))}）", _skip_spaces(line, m.end()))
+    if m := _AR_DOT.match(folded):
+        if m.end() < len(folded):  # a bare "1." line is a page number, not an item
+            return Numbering("ar.", int(m.group(1)), str(int(m.group(1))), _skip_spaces(line, m.end()))
+    if m := _CIRCLED.match(folded):
+        return Numbering("circled", ord(m.group(1)) - 0x2460 + 1, m.group(1), _skip_spaces(line, m.end()))
+    if m := _DASH.match(folded):
+        return Numbering("dash", None, "——", m.end())
+    return None
+
+
+def lead_phrase(text: str) -> str:
+    """The short bold-style phrase a paragraph opens with (「总定位：」, 「营造良好创新生态。」),
+    without its final punctuation; "" when the paragraph has none."""
+    folded = fold(text)
+    for pos, ch in enumerate(folded[: LEAD_MAX_CHARS + 1]):
+        if ch in SENTENCE_END or ch == ":":
+            phrase = text[:pos].strip()
+            if pos < 2 or not phrase or _unbalanced(phrase):
+                return ""
+            if ch in "；;!?！？":
+                return ""
+            if ch == ":" and (_SPEECH.search(phrase) or folded[pos + 1 : pos + 2] in ("“", '"', "「")):
+                return ""
+            if ch != ":" and not text[pos + 1 :].strip():
+                return ""  # a one-sentence paragraph is not a lead phrase over a body
+            return phrase
+    return ""
+
+
+def _unbalanced(phrase: str) -> bool:
+    folded = fold(phrase)
+    return folded.count("(") != folded.count(")") or phrase.count("“") != phrase.count("”")
+
+
+def first_sentence_heading(text: str, limit: int = 40) -> str:
+    """A heading for a numbered paragraph: its opening sentence, or its first comma phrase when the
+    sentence is long, or a clipped opening."""
+    folded = fold(text)
+    cut = len(text)
+    for pos, ch in enumerate(folded):
+        if ch in SENTENCE_END or ch == ":":
+            cut = pos
+            break
+    sentence = text[:cut].strip()
+    if len(sentence) <= limit:
+        return sentence
+    comma = re.search(r"[,，]", sentence)
+    if comma and comma.start() <= limit:
+        return sentence[: comma.start()].strip()
+    return sentence[:20] + "…"
+
+
+def short_label(phrase: str, limit: int = 12) -> str:
+    """A stable id label for an unnumbered clause: its lead phrase, clipped, no punctuation at the ends."""
+    stripped = phrase.strip(" \t,，、。：:；;“”\"")
+    # "/" joins labels in an id and "#" starts a part number: keep them out of a label
+    return stripped[:limit].replace("/", "／").replace("#", "＃") or "段"

@@ -1,0 +1,115 @@
+"""`policyqa ask`: a cited answer (or a refusal) to a question, pretty or as JSON."""
+from __future__ import annotations
+
+import json
+from contextlib import nullcontext
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from qa.core.errors import BadQuestion, LLMError
+from qa.chain import MODES
+from qa.cli.retrieve import BatchOption, read_batch, require_question_or_batch
+from qa.core.types import Answer, Filters
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ask")(ask)
+
+
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question. Omit it when using --batch.")] = None,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Clauses to retrieve [default: POLICYQA_TOP_K]")] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only use this document id (repeatable).")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="auto (LLM when configured), offline or llm.")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of formatted text.")] = False,
+    batch: BatchOption = None,
+) -> None:
+    """Answer a question from the indexed documents, citing the clauses every statement rests on."""
+    require_question_or_batch(question, batch)
+    if mode not in MODES:
+        raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}, not {mode!r}.")
+    from qa.service import PolicyQA
+    from qa.settings import load_settings
+
+    service = PolicyQA(load_settings())
+    filters = Filters(doc_ids=tuple(doc or ()))
+    service.retriever.check_filters(filters)  # an unknown --doc fails once, before any question runs
+
+    if batch is not None:
+        failed = 0
+        for line_no, text, problem in read_batch(batch):
+            if text is not None:
+                try:
+                    record = to_json(service.ask(text, k=k, filters=filters, mode=mode))
+                except (BadQuestion, LLMError) as exc:
+                    problem = exc.message
+            if problem:
+                failed += 1
+                record = {"question": text or "", "line": line_no, "error": problem}
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        if failed:
+            Console(stderr=True).print(f"[yellow]{failed} question(s) in {batch} could not be answered; see their \"error\" field.[/]")
+            raise typer.Exit(1)
+        return
+
+    console = Console()
+    with console.status("Answering…", spinner="dots") if not as_json else nullcontext():
+        answer = service.ask(question, k=k, filters=filters, mode=mode)
+    if as_json:
+        typer.echo(json.dumps(to_json(answer), ensure_ascii=False))
+    else:
+        print_answer(console, answer)
+
+
+def to_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "standalone_question": answer.standalone_question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "backend": answer.backend,
+        "verified": answer.verified,
+        "citations": [
+            {"n": c.n, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title, "ref": c.ref,
+             "text": c.text, "quote": c.quote}
+            for c in answer.citations
+        ],
+        "unverified": [
+            {"sentence": c.sentence, "reason": c.reason, "missing_figures": list(c.missing_figures)}
+            for c in answer.unverified
+        ],
+        "notice": answer.notice,
+        "dropped_markers": list(answer.dropped_markers),
+        "nearest": [
+            {"clause_id": h.clause_id, "doc_id": h.clause.doc_id, "doc_title": h.clause.doc_title, "ref": h.clause.ref}
+            for h in answer.nearest
+        ],
+        "timings": {stage: round(seconds, 4) for stage, seconds in answer.timings.items()},
+    }
+
+
+def print_answer(console: Console, answer: Answer) -> None:
+    if answer.standalone_question:
+        console.print(f"[dim]Understood as: {escape(answer.standalone_question)}[/]")
+    text = escape(answer.text)
+    for check in answer.unverified:
+        sentence = escape(check.sentence)
+        why = "no citation" if check.reason == "uncited" else "figure not in cited clause: " + "、".join(check.missing_figures)
+        text = text.replace(sentence, f"[yellow underline]{sentence}[/] [yellow]⚠ unverified ({escape(why)})[/]", 1)
+    console.print(text)
+    console.print()
+    if answer.refused and answer.nearest:
+        console.print("[bold]Nearest clauses[/] (they do not answer the question):")
+        for hit in answer.nearest:
+            console.print(f"  • 《{escape(hit.clause.doc_title)}》{escape(hit.clause.ref)}")
+    elif answer.citations:
+        console.print("[bold]References[/]")
+        for c in answer.citations:
+            console.print(f"  {escape(f'[{c.n}]')} 《{escape(c.doc_title)}》{escape(c.ref)}")
+    state = "refused" if answer.refused else ("verified" if answer.verified else "NOT fully verified")
+    console.print(f"[dim]backend: {escape(answer.backend)} · {state}[/]")
+    if answer.notice:
+        console.print(f"[cyan]Notice:[/] {escape(answer.notice)}")

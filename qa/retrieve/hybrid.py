@@ -1,0 +1,110 @@
+"""Hybrid retrieval: dense (embeddings) + BM25 over the clause index, fused and collapsed.
+
+`HybridRetriever.search` is the typed entry point the rest of qa/ uses; the LangChain
+`BaseRetriever` interface (`invoke`) returns the same hits as Documents for chains.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from qa.core.errors import BadQuestion
+from qa.core.types import Clause
+from qa.retrieve.fusion import FusionConfig, collapse_parts, fuse
+from qa.question import prepare_question
+from qa.core.types import Filters, Hit
+
+SOURCES = ("dense", "bm25")
+
+
+class HybridRetriever(BaseRetriever):
+    """Retrieves clauses for a question from an opened index (index.build.IndexReader)."""
+
+    reader: Any  # index.build.IndexReader
+    embedder: Any  # index.embed.Embedder: embed_query(text) -> np.ndarray
+    k: int = 8
+    max_question_chars: int = 2000
+    fusion: FusionConfig = FusionConfig()
+    sources: tuple[str, ...] = SOURCES  # ("dense",) or ("bm25",) for single-retriever runs
+    filters: Filters = Filters()  # used by the LangChain interface, which passes only a query
+
+    def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The k best clauses for `question`, best first; parts of one clause count once."""
+        prepared = prepare_question(question, self.max_question_chars)
+        k = self.k if k is None else k
+        if k < 1:
+            raise BadQuestion(f"The number of clauses to retrieve must be at least 1, not {k}.")
+        filters = filters or Filters()
+        self.check_filters(filters)
+        if not prepared.searchable:
+            return []  # only emoji or punctuation: nothing any clause could match
+
+        depth = self.fusion.depth(k)
+        dense = bm25 = ()
+        if "dense" in self.sources:
+            vector = self.embedder.embed_query(prepared.search_text)
+            dense = self.reader.dense_search(vector, depth, filters)
+        if "bm25" in self.sources:
+            bm25 = self.reader.bm25_search(prepared.search_text, depth, filters)
+        hits = collapse_parts(fuse(dense, bm25, self.fusion))[:k]
+        texts = whole_texts(self.reader, [hit.clause for hit in hits])
+        return [replace(hit, text=texts[hit.clause.base_id]) for hit in hits]
+
+    def check_filters(self, filters: Filters) -> None:
+        """Reject a document filter naming a document the index does not hold."""
+        if not filters.doc_ids:
+            return
+        known = [meta.doc_id for meta in self.reader.documents()]
+        unknown = [doc_id for doc_id in filters.doc_ids if doc_id not in known]
+        if unknown:
+            raise BadQuestion(
+                f"Unknown document id{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
+                hint="Valid ids: " + ", ".join(known),
+            )
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [to_document(hit) for hit in self.search(query, filters=self.filters)]
+
+
+def to_document(hit: Hit) -> Document:
+    clause = hit.clause
+    return Document(
+        page_content=hit.text or clause.text,
+        metadata={
+            "clause_id": hit.clause_id,
+            "doc_id": clause.doc_id,
+            "doc_title": clause.doc_title,
+            "ref": clause.ref,
+            "score": hit.score,
+            "dense_rank": hit.dense_rank,
+            "bm25_rank": hit.bm25_rank,
+        },
+    )
+
+
+def whole_texts(reader: Any, clauses: Iterable[Clause]) -> dict[str, str]:
+    """The full text of each clause (by base id), joining its parts in order."""
+    clauses = list(clauses)
+    texts = {c.base_id: c.text for c in clauses if c.parts == 1}
+    split = {c.base_id: c.parts for c in clauses if c.parts > 1}
+    if split:
+        wanted = [f"{base}#{n}" for base, parts in split.items() for n in range(1, parts + 1)]
+        by_base: dict[str, list[Clause]] = defaultdict(list)
+        for part in reader.get(wanted):
+            by_base[part.base_id].append(part)
+        for base in split:
+            texts[base] = join_parts(by_base[base])
+    return texts
+
+
+def join_parts(parts: Sequence[Clause]) -> str:
+    """The chunker cuts a clause into consecutive spans, so its parts in order are its text."""
+    return "".join(part.text for part in sorted(parts, key=lambda p: p.part))
