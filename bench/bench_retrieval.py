@@ -74,9 +74,9 @@ def main() -> None:
             overrides["corpus_dir"] = args.corpus
         settings = load_settings(**overrides)
 
-        cold, report = timed(lambda: PolicyQA(settings).build_index(progress=False))
+        cold, report = timed(lambda: PolicyQA(settings).build_index())
         rows.append(("cold build", f"{cold:.2f} s  ({report.documents} docs, {report.clauses} clauses, {report.embedded} embedded)"))
-        warm, report = timed(lambda: PolicyQA(settings).build_index(progress=False))
+        warm, report = timed(lambda: PolicyQA(settings).build_index())
         rows.append(("warm rebuild (unchanged)", f"{warm:.2f} s  ({report.embedded} embedded, {report.reused} reused)"))
 
         service = PolicyQA(settings)

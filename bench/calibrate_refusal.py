@@ -1,4 +1,4 @@
-"""Calibrate the offline answerer's refusal thresholds (qa/refusal.py THRESHOLDS).
+"""Calibrate the offline answerer's refusal thresholds (qa/core/config.py RefusalThresholds).
 
 Runs the labelled questions of tests/qa/refusal_calibration.jsonl (answerable ones about the
 default corpus, unanswerable ones about other cities or figures no document gives) through
@@ -41,8 +41,10 @@ def evidence_for(service, rows: list[dict]) -> list[tuple[dict, object]]:
 
 def score(thresholds, labelled) -> tuple[float, int, int]:
     """Balanced accuracy, false refusals, false answers."""
-    false_refusals = sum(1 for row, ev in labelled if row["answerable"] and thresholds.refuse(ev))
-    false_answers = sum(1 for row, ev in labelled if not row["answerable"] and not thresholds.refuse(ev))
+    from qa.answer.refusal import refuses
+
+    false_refusals = sum(1 for row, ev in labelled if row["answerable"] and refuses(ev, thresholds))
+    false_answers = sum(1 for row, ev in labelled if not row["answerable"] and not refuses(ev, thresholds))
     answerable = sum(1 for row, _ in labelled if row["answerable"]) or 1
     unanswerable = (len(labelled) - answerable) or 1
     balanced = 0.5 * ((1 - false_refusals / answerable) + (1 - false_answers / unanswerable))
@@ -50,7 +52,7 @@ def score(thresholds, labelled) -> tuple[float, int, int]:
 
 
 def calibrate(labelled):
-    from qa.answer.refusal import RefusalThresholds
+    from qa.core.config import RefusalThresholds
 
     best = None
     for coverage, similarity, figure_coverage in itertools.product(COVERAGE_GRID, SIMILARITY_GRID, COVERAGE_GRID):
@@ -65,7 +67,9 @@ def calibrate(labelled):
 
 
 def main() -> None:
-    from qa.answer.refusal import THRESHOLDS
+    from qa.core.config import TUNING
+
+    THRESHOLDS = TUNING.refusal
     from qa.service import PolicyQA
     from qa.settings import load_settings
 

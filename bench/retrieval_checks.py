@@ -21,8 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa.core.errors import GoldSetError  # noqa: E402
-from qa.retrieve.fusion import FusionConfig  # noqa: E402
-from qa.retrieve.hybrid import HybridRetriever, join_parts  # noqa: E402
+from qa.core.config import FusionConfig  # noqa: E402
+from qa.core.clause_parts import join_parts  # noqa: E402
+from qa.retrieve.hybrid import HybridRetriever  # noqa: E402
 
 QUESTIONS = Path(__file__).with_name("retrieval_questions.jsonl")
 DEPTH = 10  # MRR@10
@@ -161,7 +162,10 @@ def main() -> None:
         if args.corpus:
             overrides["corpus_dir"] = args.corpus
         service = PolicyQA(load_settings(**overrides))
-        service.build_index(progress=True)
+        from qa.progress import stage_bars
+
+        with stage_bars() as progress:
+            service.build_index(progress=progress)
         base = service.retriever
         base = base.model_copy(update={"reader": MemoReader(base.reader)})
         questions = load_questions(args.questions, base.reader)

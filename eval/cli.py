@@ -46,6 +46,7 @@ def run(
     from eval.judge import FaithfulnessJudge
     from eval.report import write_reports
     from eval.runner import RETRIEVER_SOURCES, RunConfig, run_eval, service_for
+    from qa.service import PolicyQA
     from qa.core.errors import LLMError
     from qa.settings import load_settings
 
@@ -54,7 +55,7 @@ def run(
         raise LLMError("--answerer llm needs an LLM endpoint.", hint="Set OPENAI_API_KEY and/or OPENAI_BASE_URL (see README), or use --answerer offline.")
     if judge_model and not judge:
         raise typer.BadParameter("--judge-model only applies with --judge.")
-    judge_with = FaithfulnessJudge.from_settings(settings, judge_model) if judge else None
+    judge_with = FaithfulnessJudge.from_service(PolicyQA(settings), judge_model) if judge else None
     modes = retriever or ["hybrid"]
     modes = list(RETRIEVER_SOURCES) if "all" in modes else list(dict.fromkeys(modes))
     configs = [RunConfig(retriever=mode, k=k or settings.top_k, answerer=answerer) for mode in modes]
@@ -137,6 +138,7 @@ def check(gold: GoldOption = DEFAULT_GOLD) -> None:
 def _ensure_index(settings) -> None:
     """Build the index on first use, like the app does, so a fresh clone can run the benchmark."""
     from qa.core.errors import IndexNotBuilt
+    from qa.progress import stage_bars
     from qa.service import PolicyQA
 
     service = PolicyQA(settings)
@@ -144,7 +146,8 @@ def _ensure_index(settings) -> None:
         service.clauses()
     except IndexNotBuilt:
         console.print(f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first.")
-        service.build_index(progress=True)
+        with stage_bars() as progress:
+            service.build_index(progress=progress)
 
 
 def _gate(run_dir: Path, thresholds_path: Path) -> None:

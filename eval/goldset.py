@@ -16,12 +16,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from qa.core.clause_parts import whole_clauses
 from qa.core.errors import GoldSetError
-from qa.core.text import to_search_text
+from qa.core.messages import REFUSAL_ZH
+from qa.core.text import squash
 from qa.core.types import Clause
 
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "policyqa_gold.jsonl"
-REFUSAL_TEXT = "所提供的文件中未找到相关内容。"
+REFUSAL_TEXT = REFUSAL_ZH  # what an unanswerable row's answer must be
 MIN_QUOTE_CHARS = 8
 UNANSWERABLE_TYPES = frozenset({"unanswerable", "false-premise"})
 QuestionType = Literal[
@@ -31,12 +33,7 @@ MAX_LISTED_ERRORS = 20
 _WHITESPACE = re.compile(r"\s+")
 
 
-def squash(text: str) -> str:
-    """The form quotes and clauses are compared in: simplified, half-width, lower-case, no whitespace."""
-    return _WHITESPACE.sub("", to_search_text(text))
-
-
-class Evidence(BaseModel):
+class EvidenceQuote(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     doc_id: str = Field(min_length=1)
@@ -50,7 +47,7 @@ class Evidence(BaseModel):
         return quote
 
 
-class Turn(BaseModel):
+class GoldTurn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     question: str = Field(min_length=1)
@@ -65,9 +62,9 @@ class GoldRow(BaseModel):
     answer: str = Field(min_length=1)
     type: QuestionType
     doc_ids: tuple[str, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[EvidenceQuote, ...] = ()
     key_facts: tuple[str, ...] = ()
-    history: tuple[Turn, ...] = ()
+    history: tuple[GoldTurn, ...] = ()
     follows: str | None = None
     line: int = Field(0, exclude=True)  # where the row sits in its file, for messages
 
@@ -185,7 +182,7 @@ def _with_history(rows: list[GoldRow]) -> list[GoldRow]:
     for row in rows:
         if row.follows and not row.history:
             first = by_id[row.follows]
-            row = row.model_copy(update={"history": (*first.history, Turn(question=first.question, answer=first.answer))})
+            row = row.model_copy(update={"history": (*first.history, GoldTurn(question=first.question, answer=first.answer))})
         completed.append(row)
     return completed
 
@@ -235,18 +232,12 @@ def resolve(gold: GoldSet, clauses: Iterable[Clause]) -> Resolution:
 def _clause_texts(clauses: Iterable[Clause]) -> dict[str, dict[str, str]]:
     """doc_id → base id → squashed whole-clause text, in document order. Parts of a split clause
     are joined, so a quote crossing a part boundary still resolves to the base id."""
-    parts: dict[str, list[Clause]] = defaultdict(list)
-    for clause in clauses:
-        parts[clause.base_id].append(clause)
     texts: dict[str, dict[str, str]] = defaultdict(dict)
-    for base_id, pieces in sorted(parts.items(), key=lambda item: (item[1][0].doc_id, item[1][0].ordinal)):
-        pieces.sort(key=lambda clause: clause.part)
-        first = pieces[0]
-        whole = "".join(piece.text for piece in pieces)
+    for first, whole in whole_clauses(list(clauses)):
         # Some parsers keep a lead phrase or heading apart from the body text.
         if first.heading and squash(first.heading) not in squash(whole):
             whole = first.heading + whole
-        texts[first.doc_id][base_id] = squash(whole)
+        texts[first.doc_id][first.base_id] = squash(whole)
     return texts
 
 

@@ -36,15 +36,13 @@ class FaithfulnessJudge:
         self.llm = llm
 
     @classmethod
-    def from_settings(cls, settings, model: str = "") -> FaithfulnessJudge:
+    def from_service(cls, service, model: str = "") -> FaithfulnessJudge:
         """A judge at the configured endpoint; `model` overrides POLICYQA_LLM_MODEL so a stronger
         model can judge answers written by a weaker one (a model grading itself is lenient)."""
-        if not settings.llm_configured:
+        if not service.settings.llm_configured:
             raise LLMError("--judge needs an LLM endpoint.",
                            hint="Set OPENAI_API_KEY and/or OPENAI_BASE_URL (see README), or run without --judge.")
-        from qa.answer.llm import LLMAnswerer
-
-        return cls(LLMAnswerer(settings.model_copy(update={"llm_model": model})) if model else LLMAnswerer(settings))
+        return cls(service.llm(model))
 
     @property
     def model(self) -> str:
@@ -57,8 +55,9 @@ class FaithfulnessJudge:
     def messages(self, answer) -> list:
         """The judge prompt for a qa.core.types.Answer, in the question's language; [] when the answer
         has no sentence to judge."""
-        from qa.answer.citations import split_sentences
-        from qa.answer.prompts import load_prompt, question_language
+        from qa.core.markers import split_sentences
+        from qa.answer.prompts import load_prompt
+        from qa.core.text import question_language
 
         sentences = split_sentences(answer.text)
         if not sentences:
@@ -92,7 +91,7 @@ class FaithfulnessJudge:
 
 
 def _defuse(text: str) -> str:
-    from qa.answer.context import defuse
+    from qa.answer.prompts import defuse
 
     return _ANSWER_TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), defuse(text))
 

@@ -110,47 +110,14 @@ def run_eval(
 
 def service_for(settings, config: RunConfig):
     """A PolicyQA over the built index whose retriever uses only the configured sources, and
-    whose embedder remembers vectors across questions and runs (see CachingEmbedder)."""
-    from index.embed import EmbeddingCache
+    whose embedder remembers vectors across questions and runs: the chain, the extractive
+    answerer and the runner's own retrieval embed the same question, and the answerer embeds
+    the same clause sentences for many questions; a re-run of an unchanged gold set computes
+    nothing."""
     from qa.service import PolicyQA
 
-    service = PolicyQA(settings)
-    retriever = service.retriever
-    embedder = CachingEmbedder(retriever.embedder, EmbeddingCache(settings.cache_dir / "eval-embeddings"))
-    # `retriever` is a cached_property: setting it on the instance replaces the cached value, so
-    # ask() (whose chain is built on first use, from this retriever) and retrieve() both use it.
-    service.retriever = retriever.model_copy(update={"sources": RETRIEVER_SOURCES[config.retriever], "embedder": embedder})
-    return service
-
-
-class CachingEmbedder:
-    """Remembers query and passage vectors by text, on disk. The chain, the extractive answerer
-    and the runner's own retrieval embed the same question, and the answerer embeds the same
-    clause sentences for many questions; on a CPU embedder that is most of a run's time, and a
-    re-run of an unchanged gold set computes nothing."""
-
-    def __init__(self, embedder, cache) -> None:
-        self._embedder = embedder
-        self._cache = cache
-        self.model_id = embedder.model_id
-
-    @property
-    def dim(self) -> int:
-        return self._embedder.dim
-
-    def embed_passages(self, texts):
-        from index.embed import embed_with_cache
-
-        return embed_with_cache(self._embedder, texts, self._cache)[0]
-
-    def embed_query(self, text: str):
-        # Query vectors differ from passage vectors (E5 prefixes), so they get their own keys.
-        key = self._cache.key(f"{self.model_id}\x00query", text)
-        found = self._cache.get_many([key])
-        if key not in found:
-            found[key] = self._embedder.embed_query(text)
-            self._cache.put_many(found)
-        return found[key]
+    return PolicyQA(settings, sources=RETRIEVER_SOURCES[config.retriever],
+                    embedding_cache=settings.cache_dir / "eval-embeddings")
 
 
 def _run_config(service, gold: GoldSet, resolution: Resolution, config: RunConfig, advance, judge=None) -> ConfigResult:
@@ -216,7 +183,7 @@ def _aggregate(questions: Sequence[QuestionResult]) -> tuple[dict[str, float], d
 def _progress(enabled: bool):
     if not enabled:
         return contextlib.nullcontext()
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from qa.progress import bars
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False)
+    return bars()
 

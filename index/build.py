@@ -19,7 +19,7 @@ import numpy as np
 from index.store.keyword import Bm25Index
 from index.embed import Embedder, EmbeddingCache, embed_with_cache
 from qa.core.errors import IndexMismatch, IndexNotBuilt, PolicyQAError, UnreadableFile
-from index.store.versions import DocumentRecord, IndexLayout, Manifest, folder_bytes
+from index.store.versions import DocumentRecord, IndexLayout, VersionManifest, folder_bytes
 from index.store.chroma import ClauseStore, document_matches
 from qa.core.types import BuildReport, Clause, DocumentMeta, Filters, ParsedDocument
 
@@ -54,8 +54,6 @@ def build_index(
 
     Nothing changes when the corpus, parser output and model are the same as the current
     generation's, unless `force`."""
-    from index.ingest.corpus import read_corpus
-
     started = time.monotonic()
     if not Path(corpus_dir).is_dir():
         raise UnreadableFile(
@@ -67,16 +65,7 @@ def build_index(
         _remove_stale(layout, store)
         previous = _current_manifest(layout)
 
-        parsed, skipped = read_corpus(Path(corpus_dir), chunk_tokens, lambda done, total: progress("read", done, total))
-        for folder in extra_dirs:
-            more, more_skipped = read_corpus(Path(folder), chunk_tokens, lambda done, total: progress("read", done, total))
-            parsed, skipped = [*parsed, *more], [*skipped, *more_skipped]
-        if not parsed:
-            reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) or "the folder is empty"
-            raise UnreadableFile(
-                f"No readable documents in {corpus_dir} ({reasons}).",
-                hint="The current index is unchanged. Add .txt/.md/.html/.pdf/.docx files and build again.",
-            )
+        parsed, skipped = _read_all([corpus_dir, *extra_dirs], chunk_tokens, progress)
         clauses = [c for doc in parsed for c in doc.clauses]
         _check_unique_ids(clauses)
         fingerprint = _fingerprint(embedder.model_id, parsed, clauses)
@@ -92,8 +81,8 @@ def build_index(
                 removed_documents=tuple(changes["removed"]),
                 seconds=time.monotonic() - started,
                 index_dir=str(layout.root),
-                extra={"added": changes["added"], "changed": changes["changed"], "generation": generation, "unchanged": unchanged, "model_id": embedder.model_id,
-                       "store": store.location},
+                added=tuple(changes["added"]), changed=tuple(changes["changed"]), generation=generation,
+                unchanged=unchanged, model_id=embedder.model_id, store=store.location,
             )
 
         if (
@@ -115,27 +104,38 @@ def build_index(
         generation = layout.next_generation()
         collection = layout.collection_name(generation)
         _write_generation(layout, store, generation, collection, parsed, clauses, vectors, progress)
-        layout.write_manifest(
-            Manifest(
-                generation=generation,
-                collection=collection,
-                model_id=embedder.model_id,
-                dim=int(vectors.shape[1]),
-                chunk_tokens=chunk_tokens,
-                store=store.location,
-                built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                corpus_dir=str(Path(corpus_dir).resolve()),
-                fingerprint=fingerprint,
-                documents=tuple(
-                    DocumentRecord(d.document.meta, d.document.path, d.document.content_hash, len(d.clauses))
-                    for d in parsed
-                ),
-                clauses=tuple((c.clause_id, c.doc_id, _clause_hash(c)) for c in clauses),
-            )
-        )
+        layout.write_manifest(VersionManifest(
+            generation=generation, collection=collection, model_id=embedder.model_id, dim=int(vectors.shape[1]),
+            chunk_tokens=chunk_tokens, store=store.location,
+            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            corpus_dir=str(Path(corpus_dir).resolve()), fingerprint=fingerprint,
+            documents=tuple(DocumentRecord(d.document.meta, d.document.path, d.document.content_hash, len(d.clauses))
+                            for d in parsed),
+            clauses=tuple((c.clause_id, c.doc_id, _clause_hash(c)) for c in clauses),
+        ))
         layout.switch_to(generation)
         _remove_stale(layout, store)
         return report(embedded, generation, unchanged=False)
+
+
+def _read_all(folders: Sequence[Path | str], chunk_tokens: int, progress: Progress
+              ) -> tuple[list[ParsedDocument], list[Skipped]]:
+    """Every readable document of the folders, and what was skipped; refuses an empty result
+    before anything is written, so the current index keeps answering."""
+    from index.ingest.corpus import read_corpus
+
+    parsed: list[ParsedDocument] = []
+    skipped: list[Skipped] = []
+    for folder in folders:
+        more, more_skipped = read_corpus(Path(folder), chunk_tokens, lambda done, total: progress("read", done, total))
+        parsed, skipped = [*parsed, *more], [*skipped, *more_skipped]
+    if not parsed:
+        reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) or "the folder is empty"
+        raise UnreadableFile(
+            f"No readable documents in {folders[0]} ({reasons}).",
+            hint="The current index is unchanged. Add .txt/.md/.html/.pdf/.docx files and build again.",
+        )
+    return parsed, skipped
 
 
 def _write_generation(
@@ -177,7 +177,7 @@ def _remove_stale(layout: IndexLayout, store: ClauseStore) -> None:
         layout.remove_generation_files(generation)
 
 
-def _current_manifest(layout: IndexLayout) -> Manifest | None:
+def _current_manifest(layout: IndexLayout) -> VersionManifest | None:
     generation = layout.current_generation()
     return layout.read_manifest(generation) if generation else None
 
@@ -205,7 +205,7 @@ def _fingerprint(model_id: str, parsed: Sequence[ParsedDocument], clauses: Seque
     return digest.hexdigest()
 
 
-def _changes(previous: Manifest | None, parsed: Sequence[ParsedDocument]) -> dict[str, list[str]]:
+def _changes(previous: VersionManifest | None, parsed: Sequence[ParsedDocument]) -> dict[str, list[str]]:
     before = {d.meta.doc_id: d.content_hash for d in previous.documents} if previous else {}
     now = {d.document.meta.doc_id: d.document.content_hash for d in parsed}
     return {
@@ -227,12 +227,12 @@ class IndexReader:
         self._store = store
         self._expected_model = model_id
         self._stamp: tuple[int, int] | None = None
-        self._manifest: Manifest | None = None
+        self._manifest: VersionManifest | None = None
         self._bm25: Bm25Index | None = None
         self._all: dict[str, Clause] | None = None  # every clause by id, in document order
         self._manifest_now()
 
-    def _manifest_now(self) -> Manifest:
+    def _manifest_now(self) -> VersionManifest:
         stamp = self._layout.pointer_stamp()
         if stamp is None:
             raise IndexNotBuilt(str(self._layout.root))
@@ -255,7 +255,7 @@ class IndexReader:
     def model_id(self) -> str:
         return self._manifest_now().model_id
 
-    def _retrying(self, read: Callable[[Manifest], T]) -> T:
+    def _retrying(self, read: Callable[[VersionManifest], T]) -> T:
         """Runs a read on the current generation; if its collection vanished because another
         process switched generations meanwhile, runs it once more on the new one."""
         manifest = self._manifest_now()

@@ -199,3 +199,31 @@ def embed_with_cache(
             progress(done, len(texts))
     matrix = np.vstack([known[k] for k in keys]) if keys else np.empty((0, embedder.dim), dtype=np.float32)
     return matrix.astype(np.float32, copy=False), len(missing)
+
+
+class CachingEmbedder:
+    """Remembers query and passage vectors by text, on disk. The chain, the extractive answerer
+    and the runner's own retrieval embed the same question, and the answerer embeds the same
+    clause sentences for many questions; on a CPU embedder that is most of a run's time, and a
+    re-run of an unchanged gold set computes nothing."""
+
+    def __init__(self, embedder, cache) -> None:
+        self._embedder = embedder
+        self._cache = cache
+        self.model_id = embedder.model_id
+
+    @property
+    def dim(self) -> int:
+        return self._embedder.dim
+
+    def embed_passages(self, texts):
+        return embed_with_cache(self._embedder, texts, self._cache)[0]
+
+    def embed_query(self, text: str):
+        # Query vectors differ from passage vectors (E5 prefixes), so they get their own keys.
+        key = self._cache.key(f"{self.model_id}\x00query", text)
+        found = self._cache.get_many([key])
+        if key not in found:
+            found[key] = self._embedder.embed_query(text)
+            self._cache.put_many(found)
+        return found[key]

@@ -16,27 +16,20 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from qa.core.errors import BadQuestion, LLMError
-from qa.core.types import DocumentMeta
-from qa.core.text import detect_script
-from qa.answer.extractive import MIN_QUOTE_CHARS, ExtractiveAnswerer
 from qa.answer.citations import Verification, verify
+from qa.answer.context import build_context, render_context
+from qa.answer.extractive import ExtractiveAnswerer
+from qa.answer.prompts import defuse, load_prompt
+from qa.answer.refusal import is_refusal
+from qa.core import messages
+from qa.core.errors import BadQuestion, LLMError
+from qa.core.messages import refusal_phrase
+from qa.core.text import detect_script, foreign_script, question_language
+from qa.core.types import OFFLINE_BACKEND, Answer, AnswerMode, Citation, ContextItem, Filters, Hit, Language, Script
 from qa.followup import Turn, cited_clause, condense, rule_condense
-from qa.answer.context import build_context, defuse, render_context
-from qa.retrieve.docnames import Mention, document_mentions, without_mentions
-from qa.answer.prompts import foreign_script, load_prompt, question_language
-from qa.answer.refusal import is_refusal, refusal_phrase
-from qa.core.types import Answer, Citation, ContextItem, Filters, Hit
+from qa.retrieve.strategies import Retrieval
 
-MODES = ("auto", "offline", "llm")
-NEAREST = 3  # clauses listed with a refusal
-OFFLINE = "offline"
-ANCHOR_CHARS = 300  # of a cited clause's text, used as the query that finds it again
-HEADINGS_EXPANDED = 5  # of the best hits, the ones whose clauses are brought in when they are headings
-MAX_CHILDREN = 12
-MIN_HITS_PER_DOCUMENT = 3  # clauses per named document when a question names several
-
-Retrieve = Callable[[str, "int | None", "Filters | None"], list[Hit]]
+MODES = tuple(mode.value for mode in AnswerMode)
 
 
 @dataclass(frozen=True)
@@ -48,7 +41,7 @@ class ChainState:
     k: int | None = None
     filters: Filters | None = None
     use_llm: bool = False
-    language: str = "zh"
+    language: Language = Language.ZH
     standalone: str = ""
     anchor: Citation | None = None  # the earlier citation a 「第N条」 follow-up names
     named_documents: tuple[tuple[str, str], ...] = ()  # (doc_id, name) when the question names two or more
@@ -59,7 +52,7 @@ class ChainState:
     draft: str = ""
     refused: bool = False
     quotes: dict[int, str] = field(default_factory=dict)
-    backend: str = OFFLINE
+    backend: str = OFFLINE_BACKEND
     notices: tuple[str, ...] = ()
     verification: Verification | None = None
     timings: tuple[tuple[str, float], ...] = ()
@@ -75,17 +68,11 @@ def _timed(stage: str, step: Callable[[ChainState], ChainState]) -> RunnableLamb
 
 
 class AnswerChain:
-    def __init__(self, retrieve: Retrieve, extractive: ExtractiveAnswerer, context_tokens: int,
-                 llm=None, llm_configured: bool = False,
-                 clause_family: Callable[[str], list[Hit]] | None = None,
-                 documents: Callable[[], list[DocumentMeta]] | None = None, default_k: int = 8) -> None:
+    def __init__(self, retrieval: Retrieval, extractive: ExtractiveAnswerer, context_tokens: int,
+                 llm=None, llm_configured: bool = False) -> None:
         """`llm` is a qa.answer.llm.LLMAnswerer (or None offline); `llm_configured` says
-        whether mode "auto" should use it. `clause_family(clause_id)` gives a clause and the
-        clauses under it, as hits, for follow-ups that name a clause (「第二条」)."""
-        self.retrieve = retrieve
-        self.clause_family = clause_family
-        self.documents = documents  # the indexed documents, to recognise the ones a question names
-        self.default_k = default_k
+        whether mode "auto" should use it."""
+        self.retrieval = retrieval
         self.extractive = extractive
         self.context_tokens = context_tokens
         self.llm = llm
@@ -102,15 +89,15 @@ class AnswerChain:
 
     # --- entry points ------------------------------------------------------------------------
     def start(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-              filters: Filters | None = None, mode: str = "auto") -> ChainState:
+              filters: Filters | None = None, mode: AnswerMode | str = AnswerMode.AUTO) -> ChainState:
         if mode not in MODES:
             raise BadQuestion(f"Unknown answer mode {mode!r}.", hint="Use one of: " + ", ".join(MODES) + ".")
-        use_llm = mode == "llm" or (mode == "auto" and self.llm_configured)
+        use_llm = mode == AnswerMode.LLM or (mode == AnswerMode.AUTO and self.llm_configured)
         if use_llm and self.llm is None:
             raise LLMError("No LLM is configured, so --mode llm cannot be used.",
                            hint="Set OPENAI_BASE_URL and/or OPENAI_API_KEY (and POLICYQA_LLM_MODEL), or use --mode offline.")
         return ChainState(question=question, history=tuple(history), k=k, filters=filters, use_llm=use_llm,
-                     language=question_language(question), backend=self.llm.model if use_llm else OFFLINE)
+                     language=question_language(question), backend=self.llm.model if use_llm else OFFLINE_BACKEND)
 
     def invoke(self, state: ChainState) -> Answer:
         return self.chain.invoke(state)
@@ -153,54 +140,10 @@ class AnswerChain:
 
     def _retrieve(self, state: ChainState) -> ChainState:
         if state.anchor is not None:
-            # 「第二条说了什么？」: the clause is known; its own text finds it (and its neighbours).
-            # The named clause (and what sits under a heading-only one) comes first, whatever
-            # the retriever ranks.
-            anchor = state.anchor
-            named = self.clause_family(anchor.clause_id) if self.clause_family else []
-            hits = self.retrieve(anchor.text[:ANCHOR_CHARS], state.k, Filters(doc_ids=(anchor.doc_id,)))
-            seen = {h.clause_id for h in named}
-            merged = named + [h for h in hits if h.clause_id not in seen]
-            return replace(state, hits=tuple(merged[: max(state.k or len(hits), len(named))]))
-        documents = self.documents() if self.documents is not None else []
-        named_documents = self._named_documents(state, documents)
-        if not named_documents:
-            hits = self.retrieve(state.standalone, state.k, state.filters)
-            return replace(state, hits=tuple(self._with_children(hits)))
-        # 「成都市委决定和四川省委决定都提出…」: each named document is searched on its own, so
-        # none is crowded out of the context by the other's closer clauses.
-        mentions, topic = named_documents
-        base = state.filters or Filters()
-        each = max(MIN_HITS_PER_DOCUMENT, (state.k or self.default_k) // len(mentions))
-        lists = [self.retrieve(state.standalone, each, replace(base, doc_ids=(m.doc_id,))) for m in mentions]
-        hits = [found[rank] for rank in range(each) for found in lists if rank < len(found)]
-        names = {d.doc_id: d.short_title or d.title for d in documents}
-        return replace(state, hits=tuple(hits), topic=topic,
-                       named_documents=tuple((m.doc_id, names[m.doc_id]) for m in mentions))
-
-    def _with_children(self, hits: list[Hit]) -> list[Hit]:
-        """A heading found among the best hits (「（三）基本原则」, 「第二节 主要原则」) says only
-        what its clauses are about: they follow it into the context, in document order."""
-        if self.clause_family is None:
-            return hits
-        out, seen = [], {h.clause_id for h in hits}
-        for rank, hit in enumerate(hits):
-            out.append(hit)
-            if rank < HEADINGS_EXPANDED and len(hit.text.strip()) < MIN_QUOTE_CHARS:
-                children = [h for h in self.clause_family(hit.clause_id)
-                            if h.clause.parent_id == hit.clause_id and h.clause_id not in seen][:MAX_CHILDREN]
-                out.extend(replace(child, score=hit.score) for child in children)
-                seen.update(child.clause_id for child in children)
-        return out
-
-    @staticmethod
-    def _named_documents(state: ChainState, documents: list[DocumentMeta]) -> tuple[list[Mention], str] | tuple[()]:
-        """(mentions, topic) when the question names two or more documents and the user has not
-        chosen documents already; () otherwise."""
-        if not documents or (state.filters and state.filters.doc_ids):
-            return ()
-        mentions = document_mentions(state.standalone, documents)
-        return (mentions, without_mentions(state.standalone, mentions)) if len(mentions) >= 2 else ()
+            found = self.retrieval.for_cited_clause(state.anchor, state.k)
+        else:
+            found = self.retrieval.for_question(state.standalone, state.k, state.filters)
+        return replace(state, hits=found.hits, named_documents=found.named_documents, topic=found.topic)
 
     def _number(self, state: ChainState) -> ChainState:
         return replace(state, items=build_context(state.hits, self.context_tokens))
@@ -229,21 +172,16 @@ class AnswerChain:
     def _extract(self, state: ChainState) -> ChainState:
         script = foreign_script(state.standalone)
         if script:
-            notice = (f"离线回答只能理解中文或英文提问（此问题使用 {script} 文字）；可改用中文或英文提问，或配置大模型。")
             return replace(state, draft=refusal_phrase(state.language), refused=True, quotes={},
-                           notices=state.notices + (notice,))
+                           notices=state.notices + (messages.foreign_script_notice(script),))
         draft = self.extractive.answer(state.standalone, state.items, state.language,
                                        documents=dict(state.named_documents), topic=state.topic)
         notices = state.notices
         premises = draft.evidence.unsupported_premises if draft.refused and draft.evidence else ()
         if premises:
-            listed = "、".join(f"「{p}」" for p in premises)
-            notices += (f"问题中的{listed}在检索到的条款中未出现，问题的前提可能与文件不符。" if state.language == "zh"
-                        else f"The question states {', '.join(premises)}, which no retrieved clause contains; "
-                             "its premise may not match the documents.",)
+            notices += (messages.unsupported_premise_notice(premises, state.language),)
         if not draft.refused and any(_is_traditional(item) for item in state.items if item.n in draft.quotes):
-            notices += ("引文按原文字形（繁体）照录。" if state.language == "zh"
-                        else "Quotations keep the document's original (traditional) script.",)
+            notices += (messages.traditional_quote_notice(state.language),)
         return replace(state, draft=draft.text, refused=draft.refused, quotes=draft.quotes, notices=notices)
 
     def _take_llm_text(self, state: ChainState, text: str) -> ChainState:
@@ -252,24 +190,19 @@ class AnswerChain:
         return replace(state, draft=text.strip())
 
     def _fallback(self, state: ChainState, exc: LLMError) -> ChainState:
-        state = replace(state, backend=OFFLINE, notices=state.notices + (self._notice("answer", exc, state),))
+        state = replace(state, backend=OFFLINE_BACKEND, notices=state.notices + (self._notice("answer", exc, state),))
         return self._extract(state)
 
     @staticmethod
     def _notice(stage: str, exc: LLMError, state: ChainState) -> str:
-        if state.language == "en":
-            what = "rewriting the follow-up by rule" if stage == "condense" else "showing the offline extractive answer"
-            return f"The language model failed, so policyqa is {what}: {exc.message}"
-        what = "已按规则改写追问" if stage == "condense" else "已改用离线抽取式回答"
-        return f"大模型调用失败，{what}。原因：{exc.message}"
+        return messages.llm_failed_notice(stage, exc.message, state.language)
 
     def _verify(self, state: ChainState) -> ChainState:
         if state.refused:
             return state
         return replace(state, verification=verify(state.draft, state.items, state.quotes))
 
-    @staticmethod
-    def _to_answer(state: ChainState) -> Answer:
+    def _to_answer(self, state: ChainState) -> Answer:
         result = state.verification
         return Answer(
             question=state.question,
@@ -281,12 +214,12 @@ class AnswerChain:
             verified=result.verified if result else state.refused,
             checks=result.checks if result else (),
             dropped_markers=result.dropped_markers if result else (),
-            nearest=tuple(state.hits[:NEAREST]) if state.refused else (),
+            nearest=tuple(state.hits[: self.retrieval.strategy.nearest]) if state.refused else (),
             standalone_question=state.standalone if state.standalone != state.question else "",
             notice=" ".join(state.notices),
-            timings=dict(state.timings),
+            timings=state.timings,
         )
 
 
 def _is_traditional(item: ContextItem) -> bool:
-    return detect_script(item.text) == "traditional"
+    return detect_script(item.text) == Script.TRADITIONAL

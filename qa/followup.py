@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.answer.citations import cn_to_arabic
+from qa.core.numerals import cn_to_int
 from qa.places import tagged
 from qa.core.types import Answer, Citation
 
@@ -60,8 +60,7 @@ def _cited_name(citation: Citation) -> str:
 
 def _ordinal_value(token: str) -> int | None:
     token = token.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    value = token if token.isdigit() else cn_to_arabic(token.replace("两", "二"))
-    return int(value) if value and value.isdigit() else None
+    return cn_to_int(token)
 
 
 def _place(question: str) -> str:

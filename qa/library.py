@@ -112,7 +112,7 @@ def confirmed_meta(staged: StagedUpload, title: str, issuer: str, date: str) -> 
 
 
 def add_upload(service, staged: StagedUpload, title: str = "", issuer: str = "", date: str = "",
-               progress=False) -> DocumentMeta:
+               progress=None) -> DocumentMeta:
     """Move a staged upload into the uploads folder, record its metadata and rebuild the index."""
     if staged is None or staged.parsed is None:
         raise BadQuestion("没有可加入的文件。", hint=(staged.error if staged else "请先选择文件。"))

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from qa.core.types import DocumentMeta
-from qa.answer.citations import MARKER, marker_numbers
-from qa.web.render import backend_label, cn_date
-from qa.core.types import Answer, Citation
+from qa.core.dates import cn_date
+from qa.core.markers import MARKER, marker_numbers
+from qa.core.messages import backend_label
+from qa.core.types import Answer, Citation, DocumentMeta
 
 MEMO_TITLE = "政策问答备忘录"
 _QUOTE_CHARS = 300  # a footnote quotes the supporting sentence, or the clause up to this length

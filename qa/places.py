@@ -6,9 +6,10 @@ need them whole, so the joining lives here once.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
+
+from qa.core.tokenize import tagged as pos_tags
 
 PLACE_FLAGS = frozenset({"ns", "nt"})
 PLACE_SUFFIXES = ("新区", "片区", "区", "市", "省", "县", "州")
@@ -29,20 +30,16 @@ class Word:
 
 def tagged(text: str) -> list[Word]:
     """jieba words with a place suffix joined to the name before it and adjacent places joined."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
     words: list[Word] = []
-    for token in jieba.posseg.cut(text):
+    for word, flag in pos_tags(text):
         previous = words[-1] if words else None
-        is_suffix = token.word in PLACE_SUFFIXES and previous is not None and not previous.flag.startswith(_NOT_A_NAME)
-        if previous is not None and (is_suffix or (token.flag in PLACE_FLAGS and previous.is_place)):
-            words[-1] = Word(previous.text + token.word, "ns", previous.parts + (token.word,))
+        is_suffix = word in PLACE_SUFFIXES and previous is not None and not previous.flag.startswith(_NOT_A_NAME)
+        if previous is not None and (is_suffix or (flag in PLACE_FLAGS and previous.is_place)):
+            words[-1] = Word(previous.text + word, "ns", previous.parts + (word,))
             if len(words) > 1 and words[-2].is_place:  # 「四川」 + 「天府新区」
                 words[-2:] = [Word(words[-2].text + words[-1].text, "ns", words[-2].parts + words[-1].parts)]
         else:
-            words.append(Word(token.word, token.flag, (token.word,)))
+            words.append(Word(word, flag, (word,)))
     return words
 
 

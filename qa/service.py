@@ -1,34 +1,47 @@
 """The composition root: builds the index, retriever and answer chain from one Settings object.
 
-The faces (qa/cli*.py, app.py, eval/) hold one PolicyQA and call its methods; everything heavy
-(embedding model, Chroma client, BM25 arrays, LLM client) is built lazily on first use.
+The faces (qa/cli, qa/web, eval) hold one PolicyQA and call its methods; this module imports
+no face. Everything heavy (embedding model, Chroma client, BM25 arrays, LLM client) is built
+lazily on first use, so a face that only lists documents never loads the model.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
+from pathlib import Path
 
+from qa.core.errors import BadQuestion
+from qa.core.types import Answer, AnswerMode, BuildReport, Clause, DocumentMeta, Filters, Hit
 from qa.offline import prepare_offline
 from qa.settings import Settings
-from qa.core.types import Answer, Filters, Hit
+
+HYBRID = ("dense", "bm25")
+BuildProgress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class PolicyQA:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, sources: Sequence[str] = HYBRID,
+                 embedding_cache: Path | None = None) -> None:
+        """`sources` limits retrieval to "dense" or "bm25" alone (eval compares them);
+        `embedding_cache` keeps query and sentence vectors on disk across runs (eval)."""
         self.settings = settings
+        self.sources = tuple(sources)
+        self.embedding_cache = embedding_cache
         prepare_offline(settings)
 
-    # --- indexing (owned by the index/retrieval work) -------------------------------------
-    def build_index(self, corpus_dir=None, progress=True, force: bool = False):
-        """Parse and index a corpus folder (default: settings.corpus_dir); returns
-        qa.core.types.BuildReport. `progress`: True draws rich bars on stderr, False is silent,
-        or a callable(stage, done, total) for another face (e.g. the app)."""
+    # --- indexing ------------------------------------------------------------------------------
+    def build_index(self, corpus_dir: Path | None = None, progress: BuildProgress | None = None,
+                    force: bool = False) -> BuildReport:
+        """Parse and index a corpus folder (default: settings.corpus_dir, plus documents added
+        from the app). `progress(stage, done, total)` follows the build; faces draw it."""
         from index.build import build_index
+        from qa.library import uploads_dir
 
         s = self.settings
-        kwargs = dict(
+        uploads = uploads_dir(s)
+        return build_index(
             corpus_dir=corpus_dir or s.corpus_dir,
-            extra_dirs=() if corpus_dir else self._upload_dirs(),
+            extra_dirs=() if corpus_dir or not uploads.is_dir() else (uploads,),
             index_dir=s.index_dir,
             embedder=self._embedder,
             cache_dir=s.cache_dir / "embeddings",
@@ -36,35 +49,19 @@ class PolicyQA:
             chroma_host=s.chroma_host,
             chroma_port=s.chroma_port,
             force=force,
+            **({"progress": progress} if progress else {}),
         )
-        if progress is True:
-            from qa.cli.index import build_progress
 
-            with build_progress() as callback:
-                return build_index(**kwargs, progress=callback)
-        if callable(progress):
-            return build_index(**kwargs, progress=progress)
-        return build_index(**kwargs)
-
-    def _upload_dirs(self):
-        """Documents added from the app sit beside the default corpus (qa/upload.py)."""
-        from qa.library import uploads_dir
-
-        folder = uploads_dir(self.settings)
-        return (folder,) if folder.is_dir() else ()
-
-    def clauses(self, doc_id: str | None = None):
+    def clauses(self, doc_id: str | None = None) -> list[Clause]:
         """The indexed clauses in document order (all documents, or one)."""
         if doc_id is not None and doc_id not in {m.doc_id for m in self.documents()}:
-            from qa.core.errors import BadQuestion
-
             raise BadQuestion(
                 f"Unknown document id: {doc_id}.", hint="Valid ids: " + ", ".join(m.doc_id for m in self.documents())
             )
         return self._index.clauses(doc_id)
 
-    def documents(self):
-        """The indexed documents' metadata (qa.core.types.DocumentMeta), in corpus order."""
+    def documents(self) -> list[DocumentMeta]:
+        """The indexed documents' metadata, in corpus order."""
         return self._index.documents()
 
     def index_stats(self) -> dict:
@@ -72,11 +69,12 @@ class PolicyQA:
 
     @cached_property
     def _embedder(self):
-        from index.embed import make_embedder
+        from index.embed import CachingEmbedder, EmbeddingCache, make_embedder
 
         s = self.settings
         api_key = s.openai_api_key.get_secret_value() if s.openai_api_key else ""
-        return make_embedder(s.embedding_model, base_url=s.embedding_base_url, api_key=api_key)
+        embedder = make_embedder(s.embedding_model, base_url=s.embedding_base_url, api_key=api_key)
+        return CachingEmbedder(embedder, EmbeddingCache(self.embedding_cache)) if self.embedding_cache else embedder
 
     @cached_property
     def _index(self):
@@ -87,82 +85,70 @@ class PolicyQA:
         s = self.settings
         return open_index(s.index_dir, self._embedder, chroma_host=s.chroma_host, chroma_port=s.chroma_port)
 
-    # --- retrieval ---------------------------------------------------------------------------
+    # --- retrieval -----------------------------------------------------------------------------
     @cached_property
     def retriever(self):
-        """The hybrid retriever over the built index (qa.retrieve.hybrid.HybridRetriever).
-
-        Raises IndexNotBuilt before the first build, StoreUnavailable when the Chroma server
-        is down. Not cached on failure, so a later call after a build succeeds."""
+        """The hybrid retriever over the built index (qa.retrieve.hybrid.HybridRetriever), also a
+        LangChain retriever. Raises IndexNotBuilt before the first build, StoreUnavailable when
+        the Chroma server is down; not cached on failure."""
         from qa.retrieve.hybrid import HybridRetriever
 
         s = self.settings
-        return HybridRetriever(
-            reader=self._index, embedder=self._embedder, k=s.top_k, max_question_chars=s.max_question_chars
-        )
+        return HybridRetriever(reader=self._index, embedder=self._embedder, k=s.top_k,
+                               max_question_chars=s.max_question_chars, fusion=s.tuning.fusion, sources=self.sources)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         return self.retriever.search(question, k=k, filters=filters)
 
-    # --- answering (owned by the answer-chain work) ------------------------------------------
-    def ask(
-        self,
-        question: str,
-        history: Sequence[tuple[str, str]] = (),
-        k: int | None = None,
-        filters: Filters | None = None,
-        mode: str = "auto",  # "auto" | "offline" | "llm"
-    ) -> Answer:
+    def check_filters(self, filters: Filters) -> None:
+        """Raises BadQuestion for a document filter naming a document the index does not hold."""
+        self.retriever.check_filters(filters)
+
+    # --- answering -----------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence = (), k: int | None = None, filters: Filters | None = None,
+            mode: AnswerMode | str = AnswerMode.AUTO) -> Answer:
         """A cited answer (or a refusal). `history` holds earlier turns, as (question, answer
         text) pairs or the earlier Answers themselves (which lets 「第二条」 resolve)."""
         chain = self._answer_chain
         return chain.invoke(chain.start(question, history, k=k, filters=filters, mode=mode))
 
-    def ask_stream(
-        self,
-        question: str,
-        history: Sequence[tuple[str, str]] = (),
-        k: int | None = None,
-        filters: Filters | None = None,
-        mode: str = "auto",
-    ):
+    def ask_stream(self, question: str, history: Sequence = (), k: int | None = None,
+                   filters: Filters | None = None, mode: AnswerMode | str = AnswerMode.AUTO):
         """Like `ask`, streamed: yields text deltas (str) as the answer is written, then the final
         Answer. If the model fails midway the Answer is the offline fallback (with a notice), so
         a UI should replace the streamed text with Answer.text when it arrives."""
         chain = self._answer_chain
         yield from chain.stream(chain.start(question, history, k=k, filters=filters, mode=mode))
 
+    def llm(self, model: str = ""):
+        """The configured endpoint's chat model (qa.answer.llm.LLMAnswerer); `model` names
+        another model at the same endpoint (eval's judge)."""
+        from qa.answer.llm import LLMAnswerer
+
+        s = self.settings
+        return LLMAnswerer(
+            model=model or s.llm_model, base_url=s.openai_base_url,
+            api_key=s.openai_api_key.get_secret_value() if s.openai_api_key else "",
+            temperature=s.llm_temperature, timeout=s.llm_timeout, max_retries=s.llm_max_retries,
+        )
+
     @cached_property
     def _answer_chain(self):
         from qa.answer.extractive import ExtractiveAnswerer
         from qa.chain import AnswerChain
+        from qa.retrieve.strategies import Retrieval
 
         s = self.settings
-        llm = None
-        if s.llm_configured or s.openai_base_url:
-            from qa.answer.llm import LLMAnswerer
-
-            llm = LLMAnswerer(s)
-        extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights)
-        return AnswerChain(self.retrieve, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured,
-                           clause_family=self.clause_family, documents=self.documents, default_k=s.top_k)
-
-    def clause_family(self, clause_id: str) -> list[Hit]:
-        """A clause and the clauses under it, in document order, as hits (parts joined)."""
-        from qa.retrieve.hybrid import join_parts
-
-        base = clause_id.split("#", 1)[0]
-        doc_id = base.split(":", 1)[0]
-        family: dict[str, list] = {}
-        for clause in self._index.clauses(doc_id):
-            if clause.base_id == base or clause.base_id.startswith(base + "/"):
-                family.setdefault(clause.base_id, []).append(clause)
-        return [Hit(clause=min(parts, key=lambda p: p.part), score=1.0, text=join_parts(parts))
-                for parts in family.values()]
+        tuning = s.tuning
+        llm = self.llm() if s.llm_configured else None
+        extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights,
+                                        thresholds=tuning.refusal, selection=tuning.answer)
+        retrieval = Retrieval(self.retriever, tuning.retrieval, tuning.answer)
+        return AnswerChain(retrieval, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
 
     def _term_weights(self):
         """IDF over the indexed clauses, recomputed when the index changes."""
-        from qa.answer.extractive import TermWeights
+        from qa.answer.terms import TermWeights
 
         clauses = self.clauses()
         key = (len(clauses), clauses[0].clause_id if clauses else "", clauses[-1].clause_id if clauses else "")

@@ -1,17 +1,24 @@
 """The one settings object: built once at a face (CLI, app, eval) from env and .env, passed down.
 
-Nothing below the faces reads os.environ; index/ functions take plain arguments.
+Nothing below the faces reads os.environ; index/ functions take plain arguments. The tuning
+knobs (qa/core/config.py) come with it: the defaults, overridden by the corpus folder's
+policyqa.toml when there is one.
 """
 from __future__ import annotations
 
+import tomllib
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from qa.core.config import TUNING, Tuning, with_overrides
+from qa.core.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "data" / "corpus"
+CORPUS_CONFIG = "policyqa.toml"  # per-corpus tuning, beside the documents
 
 
 class Settings(BaseSettings):
@@ -70,6 +77,23 @@ class Settings(BaseSettings):
     @cached_property
     def cache_dir(self) -> Path:
         return self.home / "cache"
+
+    @cached_property
+    def tuning(self) -> Tuning:
+        return load_tuning(self.corpus_dir / CORPUS_CONFIG)
+
+
+def load_tuning(path: Path) -> Tuning:
+    """The default tuning with the [tuning] tables of `path` put in; the defaults when the file
+    does not exist. A file that cannot be read or names an unknown knob is refused, naming both."""
+    if not path.is_file():
+        return TUNING
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        return with_overrides(TUNING, table.get("tuning", {}))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, TypeError) as exc:
+        raise ConfigError(f"{path} cannot be used: {exc}",
+                          hint="See qa/core/config.py for the tuning knobs and their types.") from None
 
 
 def load_settings(**overrides) -> Settings:

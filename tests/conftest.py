@@ -41,5 +41,5 @@ def built_service(built_settings):
     from qa.service import PolicyQA
 
     service = PolicyQA(built_settings)
-    service.build_index(progress=False)
+    service.build_index()
     return service

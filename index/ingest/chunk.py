@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.core.text import to_search_text
+from qa.core.text import SENTENCE_END, to_search_text
 from qa.core.token_count import count_tokens
 from qa.core.types import Clause
 
 MIN_PART_TOKENS = 20
 _CLOSERS = "”’」』）)】》\"'"
-_SENTENCE = re.compile(rf"[。！？；!?;][{re.escape(_CLOSERS)}]*\s*|\n\s*")
+_SENTENCE = re.compile(rf"[{SENTENCE_END}][{re.escape(_CLOSERS)}]*\s*|\n\s*")
 _COMMA = re.compile(rf"[，,、：:][{re.escape(_CLOSERS)}]*\s*")
 
 

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 
 from index.ingest.numbering import (
     HEADING_MAX_CHARS,
-    SENTENCE_END,
     Numbering,
     first_sentence_heading,
-    fold,
     lead_phrase,
     match_numbering,
     short_label,
 )
-from qa.core.text import to_search_text
+from qa.core.text import SENTENCE_END, fold, to_search_text
 from qa.core.types import Clause, Document, TocEntry
 
 PREAMBLE_LABEL = "前言"

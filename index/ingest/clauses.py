@@ -15,14 +15,15 @@ import re
 
 from index.ingest import toc_align
 from index.ingest.clause_tree import Para, TreeBuilder
-from index.ingest.numbering import HEADING_MAX_CHARS, SENTENCE_END, Numbering, fold, lead_phrase, match_numbering, title_key
+from index.ingest.numbering import HEADING_MAX_CHARS, Numbering, lead_phrase, match_numbering
+from qa.core.dates import DATE_AT_START
+from qa.core.text import SENTENCE_END, ends_sentence, fold, squash
 from qa.core.types import Clause, Document
 
 HEAD_NOTE_LABEL = "题注"  # the adoption line under a title: 「（2020年7月15日…全体会议通过）」
 END_NOTE_LABEL = "附注"  # a closing source note: 「（本文摘自…的讲话。）」
 HEADER_SCAN_LINES = 25
 _CAPTION = re.compile(r"^[图表圖]\s*\d+")
-_DATE_LINE = re.compile(r"^\d{4}\s*[-年./]\s*\d{1,2}(\s*[-月./]\s*\d{1,2}\s*日?)?")
 _SOURCE_WORDS = ("来源", "來源", "发布", "發布")
 
 
@@ -65,22 +66,22 @@ def _is_note(text: str) -> bool:
 def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
     """Where the body starts, and the notes (adoption line) found in the title block. Title lines,
     the date line under them and anything before them (site captions, a news lead) are in no clause."""
-    wanted = title_key(title)
+    wanted = squash(title)
     last_title = -1
     for i, para in enumerate(paras[:HEADER_SCAN_LINES]):
         number = match_numbering(para.text)
         if number and number.style != "dash":
             break
-        key = title_key(para.text)
+        key = squash(para.text)
         if wanted and len(key) >= 6 and (key in wanted or wanted in key):
             last_title = i
-    notes = [p for p in paras[: last_title + 1] if _is_note(p.text) and title_key(p.text) not in wanted]
+    notes = [p for p in paras[: last_title + 1] if _is_note(p.text) and squash(p.text) not in wanted]
     body_from = last_title + 1
     while body_from < len(paras):
         text = paras[body_from].text
         if _is_note(text):
             notes.append(paras[body_from])
-        elif not (_DATE_LINE.match(text) and (len(text) <= 16 or any(w in text for w in _SOURCE_WORDS))):
+        elif not (DATE_AT_START.match(text) and (len(text) <= 16 or any(w in text for w in _SOURCE_WORDS))):
             break
         body_from += 1
     return body_from, notes
@@ -90,13 +91,9 @@ def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
     """A parenthesised paragraph closing the document (「（本文摘自…讲话。）」) is a note of its
     own, not part of the last clause. Short credit lines after it (「转自…杂志」) are left out."""
     for i in range(len(body) - 1, max(len(body) - 4, 0), -1):
-        if _is_note(body[i].text) and all(len(p.text) < 30 and not _ends_sentence(p.text) for p in body[i + 1 :]):
+        if _is_note(body[i].text) and all(len(p.text) < 30 and not ends_sentence(p.text) for p in body[i + 1 :]):
             return body[:i], [body[i]]
     return body, []
-
-
-def _ends_sentence(text: str) -> bool:
-    return fold(text)[-1:] in SENTENCE_END
 
 
 # --- the numbered walk --------------------------------------------------------------------------

@@ -14,7 +14,9 @@ import re
 
 from index.ingest import pdf_text as clean_pdf
 from index.ingest.pdf_text import PAGE_BREAK
-from qa.core.types import CleanText
+from qa.core.dates import TIMESTAMP_AT_START
+from qa.core.text import has_sentence_end
+from qa.core.types import CleanText, FileFormat
 
 _CHROME_MAX_CHARS = 160
 _CHROME = re.compile(
@@ -32,7 +34,7 @@ _CHROME = re.compile(
             r"^(转自|轉自|转载自|轉載自)",
             r"(来源|來源|发布时间|發布時間|发布日期|發布日期)\s*[:：]\S{0,30}$",
             # publication timestamp lines
-            r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}",
+            TIMESTAMP_AT_START.pattern,
             # footers: registration, copyright, licences, organisers
             r"ICP|版权所有|版權所有|版权声明|版權聲明|[Cc]opyright|©|公网安备|公網安備|主办单位|主辦單位|承办单位|承辦單位|技术支持[:：]",
             r"(许可证|許可證).{0,20}\d{3,}",  # a licence number
@@ -49,10 +51,9 @@ _CHROME = re.compile(
         ]
     )
 )
-_DATELINE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}|(来源|來源)\s*[:：]")
+_DATELINE = re.compile(TIMESTAMP_AT_START.pattern + r"|(来源|來源)\s*[:：]")
 _WRAPPER_END = re.compile(r"^(原文如下|全文如下|正文如下|以下为原文|以下為原文|以下是全文|附全文|全文)\s*[:：]?$")
 _FIGURE = re.compile(r"^[图圖]\s*\d+(?:[-.．]\d+)?\s+[^。；;：:]{1,40}$")
-_SENTENCE = re.compile(r"[。！？；!?;]")
 _CJK_ALNUM = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[\u3400-\u9fff])")
 _SPACES = re.compile(r"[ \t\xa0\u2002-\u200a\u202f]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
@@ -62,12 +63,12 @@ HEADER_LINES = 15
 def clean_text(text: str, fmt: str) -> CleanText:
     lines = _split_lines(text)
     total = sum(1 for line in lines if line.strip() and line != PAGE_BREAK)
-    if fmt == "md":
+    if fmt == FileFormat.MD:
         lines = [out for line in lines for out in strip_markdown(line)]
     lines = _drop_news_wrapper(lines)
     lines, toc = clean_pdf.split_toc(lines)
     joined = 0
-    extracted = fmt == "pdf" or clean_pdf.has_extraction_gaps("\n".join(lines))
+    extracted = fmt == FileFormat.PDF or clean_pdf.has_extraction_gaps("\n".join(lines))
     if extracted:
         # Paragraphs first: a footer wrapped over two lines is only recognisable once whole.
         lines, _ = clean_pdf.drop_page_furniture(lines)
@@ -138,7 +139,7 @@ def _drop_masthead(lines: list[str]) -> list[str]:
 
 def _is_menu_item(text: str) -> bool:
     """A site name, a menu entry or a 「…主办 / …单位」 strip; not the first half of a split title."""
-    return not _SENTENCE.search(text) and (len(text) <= 12 or bool(re.search(r"\s[/|｜]\s", text)))
+    return not has_sentence_end(text) and (len(text) <= 12 or bool(re.search(r"\s[/|｜]\s", text)))
 
 
 def _is_note(text: str) -> bool:

@@ -14,7 +14,7 @@ from qa.core.errors import UnreadableFile
 from index.ingest.load import DEFAULT_MAX_BYTES, FORMATS, load_file
 from index.ingest.meta import MANIFEST, doc_id_for, infer_meta, read_manifest
 from qa.core.text import detect_script
-from qa.core.types import Document, DocumentMeta, ParsedDocument, Skipped
+from qa.core.types import Document, DocumentMeta, ParsedDocument, SkipReason, Skipped
 
 Progress = Callable[[int, int], None]  # (files done, files in total)
 
@@ -47,9 +47,9 @@ def corpus_files(folder: Path, listed: dict[str, DocumentMeta]) -> tuple[list[Pa
     sub-folders are not part of a corpus."""
     present = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST)
     names = {p.name for p in present}
-    skipped = [Skipped(str(folder / name), f"listed in {MANIFEST} but not found") for name in listed if name not in names]
+    skipped = [Skipped(str(folder / name), f"listed in {MANIFEST} but not found", SkipReason.MISSING) for name in listed if name not in names]
     unsupported = [p for p in present if p.suffix.lower() not in FORMATS]
-    skipped += [Skipped(str(p), f"unsupported format {p.suffix.lower() or '(no suffix)'}") for p in unsupported]
+    skipped += [Skipped(str(p), f"unsupported format {p.suffix.lower() or '(no suffix)'}", SkipReason.UNSUPPORTED) for p in unsupported]
     readable = [p for p in present if p.suffix.lower() in FORMATS]
     order = {name: i for i, name in enumerate(listed)}
     readable.sort(key=lambda p: (order.get(p.name, len(order)), p.name))
@@ -72,7 +72,8 @@ def read_corpus(folder: Path, chunk_tokens: int = 512, progress: Progress | None
         meta = listed.get(path.name)
         doc_id = meta.doc_id if meta else doc_id_for(path.stem)
         if doc_id in owners:
-            skipped.append(Skipped(str(path), f"same document id '{doc_id}' as {owners[doc_id]}; rename one of them"))
+            skipped.append(Skipped(str(path), f"same document id '{doc_id}' as {owners[doc_id]}; rename one of them",
+                                   SkipReason.DUPLICATE_ID))
         else:
             try:
                 parsed.append(parse_file(path, meta, chunk_tokens))

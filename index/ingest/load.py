@@ -12,10 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.core.errors import UnreadableFile
-from qa.core.types import LoadedFile
+from qa.core.types import FileFormat, LoadedFile
 
-FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-           ".pdf": "pdf", ".docx": "docx"}
+FORMATS = {".txt": FileFormat.TXT, ".text": FileFormat.TXT, ".md": FileFormat.MD, ".markdown": FileFormat.MD, ".html": FileFormat.HTML,
+           ".htm": FileFormat.HTML, ".pdf": FileFormat.PDF, ".docx": FileFormat.DOCX}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _SUPPORTED_HINT = "Supported: " + " ".join(sorted(FORMATS)) + "."
 _CANDIDATES = ("gb18030", "big5")
@@ -47,7 +47,8 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile:
                              hint="Split the document or raise the size limit.")
     if size == 0:
         raise UnreadableFile(f"{path.name}: empty file")
-    readers = {"txt": _read_text, "md": _read_text, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx}
+    readers = {FileFormat.TXT: _read_text, FileFormat.MD: _read_text, FileFormat.HTML: _read_html,
+               FileFormat.PDF: _read_pdf, FileFormat.DOCX: _read_docx}
     text, encoding = readers[fmt](path)
     if not text.strip():
         raise UnreadableFile(f"{path.name}: empty file (no text, only whitespace or markup)")

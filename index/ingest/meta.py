@@ -9,26 +9,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date
 from pathlib import Path, PurePath
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from qa.core.errors import UnreadableFile
 from index.ingest.numbering import match_numbering
-from qa.core.text import detect_script
+from qa.core.dates import FULL_DATE, is_iso_date, iso_date
+from qa.core.text import detect_script, has_sentence_end
 from qa.core.types import CleanText, DocumentMeta
 
 MANIFEST = "manifest.json"
 _ASCII_ID = re.compile(r"[A-Za-z0-9._-]+")
 _ADOPTION = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[^()（）\n]{0,60}(通过|通過|批准|印发|印發|发布|發布)")
-_DATE = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})")
 _ORG = r"(?:人民政府|委员会|委員會|管委会|管委會|管理委员会|办公厅|辦公廳|办公室|辦公室|政府|省委|市委|区委|區委|县委|縣委|局|厅|廳)"
 _ISSUER_BEFORE_ABOUT = re.compile(rf"^(\S{{2,30}}?{_ORG})(?:关于|關於)")
 _ISSUER_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_ORG}$")
 _TITLE_WORDS = re.compile(r"(决定|決定|规划|規劃|方案|意见|意見|通知|办法|辦法|条例|條例|计划|計劃|纲要|綱要|规定|規定|细则|細則|"
                           r"公告|通告|报告|報告|指引|措施|征求意见稿|徵求意見稿)")
-_SENTENCE = re.compile(r"[。！？；!?;]")
 
 
 class ManifestEntry(BaseModel):
@@ -60,11 +58,8 @@ class ManifestEntry(BaseModel):
     @field_validator("date")
     @classmethod
     def _iso_date(cls, value: str) -> str:
-        if value:
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                raise ValueError("must be an ISO date like 2020-07-15, or empty") from None
+        if value and not is_iso_date(value):
+            raise ValueError("must be an ISO date like 2020-07-15, or empty")
         return value
 
     @field_validator("script")
@@ -75,7 +70,7 @@ class ManifestEntry(BaseModel):
         return value
 
 
-class Manifest(BaseModel):
+class CorpusManifest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     documents: list[ManifestEntry]
@@ -91,7 +86,7 @@ def read_manifest(folder: Path) -> dict[str, DocumentMeta]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UnreadableFile(f"{path} is not valid JSON ({exc})", hint="Fix the file or remove it.") from exc
     try:
-        manifest = Manifest.model_validate(raw)
+        manifest = CorpusManifest.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(f"{_where(error['loc'], raw)}: {error['msg']}" for error in exc.errors())
         raise UnreadableFile(f"{path} is malformed: {problems}",
@@ -144,8 +139,8 @@ def infer_meta(path: Path, raw_text: str, clean: CleanText) -> DocumentMeta:
 
 def _title_like(line: str) -> bool:
     number = match_numbering(line)
-    return (4 <= len(line) <= 80 and not _SENTENCE.search(line) and not (number and number.style != "dash")
-            and not _DATE.match(line) and not line.startswith(("(", "（")) and ":" not in line and "：" not in line)
+    return (4 <= len(line) <= 80 and not has_sentence_end(line) and not (number and number.style != "dash")
+            and not FULL_DATE.match(line) and not line.startswith(("(", "（")) and ":" not in line and "：" not in line)
 
 
 def _title(lines: list[str]) -> str:
@@ -169,15 +164,10 @@ def _title(lines: list[str]) -> str:
 def _date(text: str, header: list[str]) -> str:
     """The adoption date (「2020年7月15日…通过」), else a header line opening with a date (a
     dateline, a signature date), else the first date in the header lines."""
-    candidates = [_ADOPTION.search(text[:3000]), *(_DATE.match(line) for line in header),
-                  *(_DATE.search(line) for line in header)]
-    for match in candidates:
-        if match:
-            try:
-                return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
-            except ValueError:
-                continue
-    return ""
+    candidates = [_ADOPTION.search(text[:3000]), *(FULL_DATE.match(line) for line in header),
+                  *(FULL_DATE.search(line) for line in header)]
+    found = (iso_date(*match.groups()[:3]) for match in candidates if match)
+    return next((iso for iso in found if iso), "")
 
 
 def _issuer(title: str, lines: list[str], header: list[str]) -> str:
@@ -186,7 +176,7 @@ def _issuer(title: str, lines: list[str], header: list[str]) -> str:
     if m := _ISSUER_BEFORE_ABOUT.match(title):
         return m.group(1)
     for line in [*lines, *header]:
-        name = _DATE.sub("", line).strip(" :：0123456789")  # a dateline's publisher follows its timestamp
+        name = FULL_DATE.sub("", line).strip(" :：0123456789")  # a dateline's publisher follows its timestamp
         if _ISSUER_LINE.match(name):
             return name
     return ""

@@ -11,16 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.core.text import to_search_text
+from qa.core.numerals import CN_NUMERAL_CHARS, cn_to_int
+from qa.core.text import SENTENCE_END, fold
 
-# Full-width ASCII → ASCII, one character for one character (NFKC would turn ① into 1 and ㎡
-# into m2 and shift every offset after them).
-_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN = "〇零一二两兩三四五六七八九十百千"
+_CN = CN_NUMERAL_CHARS
 # 第X units, largest first; traditional forms map to the simplified name used in labels.
 UNIT_RANK = {"编": 0, "篇": 1, "章": 2, "节": 3, "条": 4}
 _UNIT_SIMPLIFIED = {"編": "编", "節": "节", "條": "条"}
@@ -33,38 +27,10 @@ _AR_PAREN = re.compile(r"\((\d{1,3})\)")
 _CIRCLED = re.compile(r"([\u2460-\u2473])")
 _DASH = re.compile(r"(?:——|──|―{1,2}|-{2})")
 
-SENTENCE_END = "。！？；!?;"
 HEADING_MAX_CHARS = 50  # a numbered line this short without sentence punctuation is a heading alone
 LEAD_MAX_CHARS = 30
 # A colon opening like 「习近平总书记强调：“…”」 introduces a quotation, not a lead phrase.
 _SPEECH = re.compile(r"(强调|指出|表示|认为|提出|说|強調|認為|說)$")
-
-
-def fold(text: str) -> str:
-    return text.translate(_FOLD)
-
-
-def title_key(text: str) -> str:
-    """How titles and headings are compared: script, width, case and spacing ignored."""
-    return re.sub(r"\s+", "", to_search_text(text))
-
-
-def cn_to_int(numeral: str) -> int | None:
-    """Chinese (or Arabic) numeral → int: 十二 → 12, 二十一 → 21, 一百零五 → 105, 二〇 → 20."""
-    if numeral.isdigit():
-        return int(numeral)
-    if any(ch not in CN_DIGITS and ch not in CN_UNITS for ch in numeral):
-        return None
-    if not any(ch in CN_UNITS for ch in numeral):  # positional: 二〇二〇
-        return int("".join(str(CN_DIGITS[ch]) for ch in numeral))
-    total, digit = 0, None
-    for ch in numeral:
-        if ch in CN_UNITS:
-            total += (1 if digit is None else digit) * CN_UNITS[ch]
-            digit = None
-        else:
-            digit = CN_DIGITS[ch]
-    return total + (digit or 0)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,13 @@ from collections import Counter
 from collections.abc import Callable
 
 from index.ingest.numbering import HEADING_MAX_CHARS, UNIT_RANK, match_numbering
+from qa.core.dates import DATE_ONLY_LINE
+from qa.core.numerals import CN_NUMERAL_CHARS
+from qa.core.text import has_sentence_end
 from qa.core.types import TocEntry
 
 PAGE_BREAK = "\f"
-_CN = "〇零一二两兩三四五六七八九十百千"
+_CN = CN_NUMERAL_CHARS
 _LEADERS = r"(?:\.{2,}|…+|·{3,}|_{3,}|-{4,})"
 _TOC_ENTRY = re.compile(
     rf"(?P<label>第[{_CN}\d]+[编篇章节条編節條])?\s*(?P<title>[^\s.…·_][^.…·_]*?)\s*{_LEADERS}\s*"
@@ -28,8 +31,6 @@ _IDEOGRAPH = r"[\u3400-\u9fff\uf900-\ufaff]"
 _CJK_GAP = re.compile(rf"(?<={_CJK})[ \t\u3000]+(?={_CJK})")
 _PUNCT_GAP = re.compile(rf"(?<={_CJK}[,.;:!?)\]])[ \t]+(?={_CJK})|(?<={_CJK})[ \t]+(?=[(\[])")
 _LINE_END = "。！？；：!?;:”’」』）)》…"
-_SENTENCE = re.compile(r"[。！？；!?;]")
-_DATE_ONLY = re.compile(r"^\d{4}\s*年(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?$")
 _INLINE_HEADING = re.compile(rf"[{_LINE_END}]\s*(第[{_CN}\d]+[编篇章节編節][^{_LINE_END}]{{1,40}})$")
 
 
@@ -153,13 +154,13 @@ def join_broken_lines(lines: list[str], toc: list[TocEntry], standalone: Callabl
 
 
 def _starts_paragraph(previous: str, text: str, headings: set[str]) -> bool:
-    if previous.endswith(tuple(_LINE_END)) or _is_heading(previous, headings) or _DATE_ONLY.match(previous):
+    if previous.endswith(tuple(_LINE_END)) or _is_heading(previous, headings) or DATE_ONLY_LINE.match(previous):
         return True
     number = match_numbering(text)
     if number and number.style not in ("dash", "ar."):
         return True
     note = text.startswith(("(", "（")) and text.endswith((")", "）"))
-    return bool(note or _DATE_ONLY.match(text) or PAGE_MARKER.match(text))
+    return bool(note or DATE_ONLY_LINE.match(text) or PAGE_MARKER.match(text))
 
 
 def _is_heading(line: str, headings: set[str]) -> bool:
@@ -167,7 +168,7 @@ def _is_heading(line: str, headings: set[str]) -> bool:
     if compact in headings or (m := _INLINE_HEADING.search(compact)) and (not headings or m.group(1) in headings):
         return True
     number = match_numbering(line)
-    return bool(number and number.style != "dash" and len(line) <= HEADING_MAX_CHARS and not _SENTENCE.search(line))
+    return bool(number and number.style != "dash" and len(line) <= HEADING_MAX_CHARS and not has_sentence_end(line))
 
 
 def _glue(left: str, right: str) -> str:

@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.ingest.numbering import fold, lead_phrase, match_numbering, title_key
+from index.ingest.numbering import lead_phrase, match_numbering
+from qa.core.text import fold, squash
 from qa.core.types import TocEntry
 
 
@@ -77,8 +78,8 @@ def find_anchors(texts: list[str], toc: tuple[TocEntry, ...]) -> list[tuple[int,
         rest = text[number.end :]
         for t in range(last + 1, len(toc)):
             entry_number = match_numbering(toc[t].label)
-            title = title_key(toc[t].title)
-            if entry_number and entry_number.label == number.label and title_key(rest).startswith(title):
+            title = squash(toc[t].title)
+            if entry_number and entry_number.label == number.label and squash(rest).startswith(title):
                 anchors.append((p, t, _split_offset(text, number.end, title)))
                 last = t
                 break
@@ -89,7 +90,7 @@ def _split_offset(text: str, label_end: int, title: str) -> int:
     """Offset in `text` where the paragraph's own text starts after 「第二节 主要原则 」; 0 when the
     line is the heading alone."""
     for k in range(label_end, len(text) + 1):
-        if len(title_key(text[label_end:k])) >= len(title):
+        if len(squash(text[label_end:k])) >= len(title):
             rest = text[k:]
             return 0 if not rest.strip() else k + len(rest) - len(rest.lstrip())
     return 0

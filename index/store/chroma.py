@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.core.dates import date_number, span_bound
 from qa.core.errors import BadQuestion, IndexNotBuilt, StoreUnavailable
 from qa.core.types import Clause, DocumentMeta, Filters
 
 PATH_SEPARATOR = " > "
 _ADD_BATCH = 256
-_DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
 
 
 def _chroma_settings():
@@ -212,15 +212,10 @@ def from_record(clause_id: str, meta: dict, text: str) -> Clause:
 def date_int(text: str, upper: bool = False) -> int:
     """'2023-05-23' → 20230523; a year or month alone covers the whole span ('2023' → 20230101,
     or 20231231 as an upper bound)."""
-    match = _DATE.match(re.sub(r"[年月]", "-", text.replace(" ", "")).rstrip("-日"))
-    if not match:
+    bound = span_bound(text, upper)
+    if bound is None:
         raise BadQuestion(f"Cannot read the date {text!r}.", hint="Write dates as YYYY-MM-DD (or YYYY-MM, YYYY).")
-    year, month, day = match.group(1), match.group(2), match.group(3)
-    month_n = int(month) if month else (12 if upper else 1)
-    day_n = int(day) if day else (31 if upper else 1)
-    if not (1 <= month_n <= 12 and 1 <= day_n <= 31):
-        raise BadQuestion(f"The date {text!r} is not a calendar date.", hint="Write dates as YYYY-MM-DD.")
-    return int(year) * 10000 + month_n * 100 + day_n
+    return date_number(bound)
 
 
 def document_date_int(meta: DocumentMeta) -> int:

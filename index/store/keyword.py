@@ -1,65 +1,18 @@
-"""Chinese BM25: jieba words plus the composite figures policy texts are cited by.
-
-Clauses and questions go through the same `tokenize`, on search text (simplified, half-width,
-lower-case), so 「3＋9＋N」 in a question meets 「3+9+n」 in a clause.
+"""The keyword index: bm25s over the clauses' search texts, tokenised by
+qa.core.tokenize.keyword_terms (jieba words, word pairs and composite figures), the same
+function that tokenises questions, so 「3＋9＋N」 in a question meets 「3+9+n」 in a clause.
 """
 from __future__ import annotations
 
 import json
-import logging
-import re
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from qa.core.tokenize import keyword_terms
+
 _IDS_FILE = "clause_ids.json"
-
-# Figures joined by operators or separators are one term in policy prose: 「5+1」, 「3+9+n」,
-# 「2022-2027」, 「3.5%」. jieba splits them apart; we add them back whole.
-_COMPOSITE = re.compile(r"[0-9a-z]+(?:[+\-×*/.:][0-9a-z]+)+%?|[0-9]+(?:\.[0-9]+)?%")
-_PIECES = re.compile(r"[^0-9a-z]+")
-
-# Function words that carry no topic; a general list, not tuned to any document.
-_STOP = frozenset(
-    "的 了 和 与 及 或 等 在 是 对 为 以 将 把 被 由 从 向 于 其 之 而 并 也 都 又 就 这 那 "
-    "个 各 该 此 有 要 到 中 上 下 着 过 我们 你们 他们 一个 一些 以及 进行 通过 按照 关于".split()
-)
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is noise to users
-    jieba.initialize()
-    return jieba
-
-
-def _is_term(token: str) -> bool:
-    """A token with a letter, digit or CJK character that is not a function word."""
-    return token not in _STOP and any(unicodedata.category(ch)[0] in "LN" for ch in token)
-
-
-def tokenize(search_text: str) -> list[str]:
-    """Words (jieba's search mode, which adds the short words inside long ones), adjacent word
-    pairs, and composite figures. Pairs reward a clause that has the question's words in the
-    question's order (「营造_良好」「创新_生态」) over one that scatters them."""
-    tokens: list[str] = []
-    for match in _COMPOSITE.finditer(search_text):
-        # The composite is the term; of its pieces only long ones (years, amounts) mean anything
-        # alone: 「5+1」 must not match every line that mentions 5 and 1.
-        tokens.append(match.group())
-        tokens += [piece for piece in _PIECES.split(match.group()) if len(piece) >= 3]
-    rest = _COMPOSITE.sub(" ", search_text)
-    jieba = _jieba()
-    tokens += [t for t in jieba.lcut_for_search(rest) if _is_term(t)]
-    words = jieba.lcut(rest)
-    # Consecutive in jieba's output, so punctuation or a space between two words breaks a pair.
-    tokens += [f"{a}_{b}" for a, b in zip(words, words[1:]) if _is_term(a) and _is_term(b)]
-    return tokens
 
 
 class Bm25Index:
@@ -75,7 +28,7 @@ class Bm25Index:
         import bm25s
 
         model = bm25s.BM25()
-        model.index([tokenize(text) for text in search_texts], show_progress=False)
+        model.index([keyword_terms(text) for text in search_texts], show_progress=False)
         return cls(clause_ids, model)
 
     def save(self, folder: Path) -> None:
@@ -96,7 +49,7 @@ class Bm25Index:
 
     def search(self, query_search_text: str, k: int, allowed_rows: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The k best (clause_id, score) with a positive score, among allowed_rows when given."""
-        tokens = tokenize(query_search_text)
+        tokens = keyword_terms(query_search_text)
         if not tokens or not self.clause_ids or k < 1:
             return []
         scores = np.asarray(self._model.get_scores(tokens), dtype=np.float64)[: len(self.clause_ids)]

@@ -37,7 +37,7 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
-class Manifest:
+class VersionManifest:
     generation: str  # "g0007"
     collection: str  # the Chroma collection holding this generation's clauses
     model_id: str
@@ -55,7 +55,7 @@ class Manifest:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
 
     @classmethod
-    def from_json(cls, text: str) -> Manifest:
+    def from_json(cls, text: str) -> VersionManifest:
         raw = json.loads(text)
         documents = tuple(
             DocumentRecord(DocumentMeta(**d["meta"]), d["path"], d["content_hash"], d["clauses"]) for d in raw["documents"]
@@ -94,8 +94,8 @@ class IndexLayout:
             return None
         return st.st_ino, st.st_mtime_ns
 
-    def read_manifest(self, generation: str) -> Manifest:
-        return Manifest.from_json((self.generation_dir(generation) / _MANIFEST).read_text(encoding="utf-8"))
+    def read_manifest(self, generation: str) -> VersionManifest:
+        return VersionManifest.from_json((self.generation_dir(generation) / _MANIFEST).read_text(encoding="utf-8"))
 
     def next_generation(self) -> str:
         numbers = [int(p.name[1:]) for p in self.generations.glob("g[0-9]*") if p.name[1:].isdigit()]
@@ -104,7 +104,7 @@ class IndexLayout:
             numbers.append(int(current[1:]))
         return f"g{max(numbers, default=0) + 1:04d}"
 
-    def write_manifest(self, manifest: Manifest) -> None:
+    def write_manifest(self, manifest: VersionManifest) -> None:
         _write_atomic(self.generation_dir(manifest.generation) / _MANIFEST, manifest.to_json())
 
     def switch_to(self, generation: str) -> None:

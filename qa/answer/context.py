@@ -7,24 +7,17 @@ still be used; the first clause is always given, cut to the budget if it must be
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
+from qa.answer.prompts import defuse
 from qa.core.token_count import count_tokens
 from qa.core.types import ContextItem, Hit
 
-# Delimiters the prompts use around data; a clause or question quoting them must not close the
-# data block early, so they are defused in the text handed to the model.
-_DELIMITER = re.compile(r"</?\s*(documents|question|history)\s*>", re.IGNORECASE)
 
 
 def header(item: ContextItem) -> str:
     clause = item.hit.clause
     return f"[{item.n}] 《{clause.doc_title}》{clause.ref}".rstrip()
-
-
-def defuse(text: str) -> str:
-    return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 
 def render_context(items: Sequence[ContextItem]) -> str:

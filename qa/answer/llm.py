@@ -19,7 +19,6 @@ from langchain_core.runnables import RunnableLambda
 from langchain_openai import ChatOpenAI
 
 from qa.core.errors import LLMError
-from qa.settings import Settings
 
 # Local servers (vLLM, Ollama, llama.cpp) accept any key; the client refuses to start without one.
 _PLACEHOLDER_KEY = "not-needed"
@@ -29,17 +28,18 @@ _DEFAULT_ENDPOINT = "https://api.openai.com/v1"
 class LLMAnswerer:
     """Sends a chat prompt and returns (or streams) the model's text."""
 
-    def __init__(self, settings: Settings) -> None:
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
-        self.model = settings.llm_model
-        self.endpoint = settings.openai_base_url or _DEFAULT_ENDPOINT
+    def __init__(self, model: str, base_url: str = "", api_key: str = "", temperature: float = 0.0,
+                 timeout: float = 60.0, max_retries: int = 2) -> None:
+        """Built by the service from the settings; the client itself connects on first use."""
+        self.model = model
+        self.endpoint = base_url or _DEFAULT_ENDPOINT
         self.chat = ChatOpenAI(
-            model=settings.llm_model,
-            base_url=settings.openai_base_url or None,
-            api_key=key or _PLACEHOLDER_KEY,
-            temperature=settings.llm_temperature,
-            timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries,
+            model=model,
+            base_url=base_url or None,
+            api_key=api_key or _PLACEHOLDER_KEY,
+            temperature=temperature,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     @property

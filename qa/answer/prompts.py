@@ -8,13 +8,13 @@ instead of sending a broken prompt to the model.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from langchain_core.prompts import ChatPromptTemplate
 
 from qa.core.errors import PromptError
+from qa.core.types import Language
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
@@ -24,28 +24,17 @@ VARIABLES: dict[str, frozenset[str]] = {
     "condense": frozenset({"history", "question"}),
     "judge_faithfulness": frozenset({"question", "answer", "context"}),
 }
-LANGUAGES = ("zh", "en")
+LANGUAGES = tuple(language.value for language in Language)
 
+# Delimiters the prompts use around data; a clause or question quoting them must not close the
+# data block early, so they are defused in the text handed to the model.
+_DELIMITER = re.compile(r"</?\s*(documents|question|history)\s*>", re.IGNORECASE)
 _SECTION = re.compile(r"^=== (system|user) ===[ \t]*$", re.MULTILINE)
 _ROLE = {"system": "system", "user": "human"}
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
-def question_language(question: str) -> str:
-    """'en' for a question written in English (Chinese names inside it allowed), else 'zh'."""
-    latin_letters = len(_LATIN.findall(question))
-    cjk_chars = len(_CJK.findall(question))
-    return "en" if latin_letters >= 8 and latin_letters >= 3 * cjk_chars else "zh"
-
-
-def foreign_script(question: str) -> str:
-    """The script of a question written in neither Chinese nor Latin letters (「CYRILLIC」,
-    「HANGUL」), '' otherwise: the offline answerer has no words to match it with."""
-    if _CJK.search(question) or _LATIN.search(question):
-        return ""
-    letter = next((ch for ch in question if ch.isalpha()), "")
-    return unicodedata.name(letter, "UNKNOWN").split()[0] if letter else ""
+def defuse(text: str) -> str:
+    return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 
 def prompt_path(kind: str, language: str, directory: Path | None = None) -> Path:

@@ -1,5 +1,7 @@
-"""The `policyqa` command. Subcommands live in qa/cli_*.py and eval/cli.py; errors become
-user text here, at the edge, and nowhere else."""
+"""The `policyqa` command. Subcommands live in qa/cli/{index,retrieve,ask}.py and eval/cli.py;
+errors become user text here, at the edge, and nowhere else. Subcommand modules import only
+typer and rich at import time (everything heavy inside the command), so `policyqa --help`
+starts fast."""
 from __future__ import annotations
 
 import sys
@@ -19,11 +21,12 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from qa.cli import index as cli_index
+    from eval import cli as eval_cli
+    from qa.cli import ask, retrieve
+    from qa.cli import index as index_cli
 
-    cli_index.register(app)
-    for name in ("qa.cli.retrieve", "qa.cli.ask", "eval.cli"):
-        __import__(name, fromlist=["register"]).register(app)
+    for face in (index_cli, retrieve, ask, eval_cli):
+        face.register(app)
 
 
 _register()

@@ -10,9 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from qa.core.errors import BadQuestion, LLMError
-from qa.chain import MODES
 from qa.cli.retrieve import BatchOption, read_batch, require_question_or_batch
-from qa.core.types import Answer, Filters
+from qa.core.types import Answer, AnswerMode, Filters
 
 
 def register(app: typer.Typer) -> None:
@@ -29,14 +28,15 @@ def ask(
 ) -> None:
     """Answer a question from the indexed documents, citing the clauses every statement rests on."""
     require_question_or_batch(question, batch)
-    if mode not in MODES:
-        raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}, not {mode!r}.")
+    modes = [m.value for m in AnswerMode]
+    if mode not in modes:
+        raise typer.BadParameter(f"--mode must be one of {', '.join(modes)}, not {mode!r}.")
     from qa.service import PolicyQA
     from qa.settings import load_settings
 
     service = PolicyQA(load_settings())
     filters = Filters(doc_ids=tuple(doc or ()))
-    service.retriever.check_filters(filters)  # an unknown --doc fails once, before any question runs
+    service.check_filters(filters)  # an unknown --doc fails once, before any question runs
 
     if batch is not None:
         failed = 0
@@ -87,7 +87,7 @@ def to_json(answer: Answer) -> dict:
             {"clause_id": h.clause_id, "doc_id": h.clause.doc_id, "doc_title": h.clause.doc_title, "ref": h.clause.ref}
             for h in answer.nearest
         ],
-        "timings": {stage: round(seconds, 4) for stage, seconds in answer.timings.items()},
+        "timings": {stage: round(seconds, 4) for stage, seconds in answer.timings},
     }
 
 

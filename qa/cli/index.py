@@ -2,47 +2,27 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
 from qa.core.types import BuildReport, Clause
+from qa.progress import stage_bars
 
 index_app = typer.Typer(help="Build and inspect the clause index.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
 
-_STAGES = {"read": "Reading documents", "embed": "Embedding clauses", "store": "Writing the index"}
 SNIPPET_CHARS = 50
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(index_app, name="index")
-
-
-@contextmanager
-def build_progress() -> Iterator:
-    """A progress callback (stage, done, total) drawing one rich bar per stage on stderr."""
-    bars = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
-        transient=False,
-    )
-    tasks: dict[str, int] = {}
-
-    def report(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=total)
-        bars.update(tasks[stage], completed=done, total=total)
-
-    with bars:
-        yield report
 
 
 def _service():
@@ -61,22 +41,22 @@ def build(
 ) -> None:
     """Parse the corpus and (re)build the index; only new or changed clauses are embedded."""
     service = _service()
-    report = service.build_index(corpus_dir=corpus, progress=True, force=force)
+    with stage_bars() as progress:
+        report = service.build_index(corpus_dir=corpus, progress=progress, force=force)
     console.print(summary(report))
     # Outside the table so a long path is never wrapped: users copy it.
     console.print(f"Index location: {report.index_dir}", soft_wrap=True, highlight=False)
 
 
 def summary(report: BuildReport) -> Table:
-    extra = report.extra
-    table = Table(title="Index unchanged (corpus and model as before)" if extra.get("unchanged") else "Index built",
+    table = Table(title="Index unchanged (corpus and model as before)" if report.unchanged else "Index built",
                   show_header=False)
     table.add_column(style="bold")
     table.add_column()
     table.add_row("documents read", str(report.documents))
     for label in ("added", "changed"):
-        if extra.get(label):
-            table.add_row(f"  {label}", ", ".join(extra[label]))
+        if getattr(report, label):
+            table.add_row(f"  {label}", ", ".join(getattr(report, label)))
     if report.removed_documents:
         table.add_row("  removed", ", ".join(report.removed_documents))
     table.add_row("skipped", str(len(report.skipped)))
@@ -85,10 +65,10 @@ def summary(report: BuildReport) -> Table:
     table.add_row("clauses", str(report.clauses))
     table.add_row("embedded / reused", f"{report.embedded} / {report.reused}")
     table.add_row("seconds", f"{report.seconds:.1f}")
-    if extra.get("store") and extra["store"].startswith("http"):
-        table.add_row("chroma server", extra["store"])
-    table.add_row("embedding model", str(extra.get("model_id", "")))
-    table.add_row("generation", str(extra.get("generation", "")))
+    if report.store.startswith("http"):
+        table.add_row("chroma server", report.store)
+    table.add_row("embedding model", report.model_id)
+    table.add_row("generation", report.generation)
     return table
 
 
@@ -122,7 +102,7 @@ def _parse_without_index(settings, doc: str | None) -> tuple[list[Clause], dict[
         f"[yellow]No index at {settings.index_dir}: showing {settings.corpus_dir} parsed now, not indexed.[/] "
         "Build it with: policyqa index build"
     )
-    with build_progress() as callback:
+    with stage_bars() as callback:
         parsed, skipped = read_corpus(settings.corpus_dir, settings.chunk_tokens, lambda d, t: callback("read", d, t))
     for item in skipped:
         err_console.print(f"skipped {item.path}: {item.reason}")

@@ -1,4 +1,4 @@
-"""The project's errors. Raised deep, turned into user text only at the faces (CLI, app).
+"""The project's errors. Raised deep, turned into user text only at the faces (CLI, web UI, eval).
 
 Each carries a message a user can act on; `hint` says what to do next.
 """
@@ -55,6 +55,10 @@ class PromptError(PolicyQAError):
 
 class GoldSetError(PolicyQAError):
     """An eval gold set is malformed or its evidence no longer resolves."""
+
+
+class ConfigError(PolicyQAError):
+    """A configuration file (a corpus's policyqa.toml) is malformed or names unknown settings."""
 
 
 class IndexBusy(PolicyQAError):

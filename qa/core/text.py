@@ -1,12 +1,29 @@
-"""One normalisation for clauses and questions, so a simplified question finds a traditional
-clause and a full-width 「（一）」 matches a half-width 「(一)」."""
+"""Text normalisation, one home for clauses, questions and eval alike: script (traditional →
+simplified, and which script or language a text is in), width, spacing, the search form both
+retrievers see, and sentences.
+
+A simplified question finds a traditional clause, and a full-width 「（一）」 matches a
+half-width 「(一)」, because both sides go through `to_search_text`.
+"""
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
+from qa.core.types import Language, Script
+
+SENTENCE_END = "。！？；!?;"  # ； ends a clause of a sentence, which is what a quote may stop at
+_SENTENCE_END = re.compile(f"[{SENTENCE_END}]")
+_SENTENCE = re.compile(f"[^{SENTENCE_END}\\n]+[{SENTENCE_END}]?")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_WHITESPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# Full-width ASCII → ASCII, one character for one character (NFKC would turn ① into 1 and ㎡
+# into m2 and shift every offset after them).
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 @lru_cache(maxsize=1)
@@ -26,17 +43,69 @@ def fold_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def fold(text: str) -> str:
+    """Full-width ASCII to ASCII keeping every character at its offset, so a match in the folded
+    text is a position in the original."""
+    return text.translate(_FOLD)
+
+
 def to_search_text(text: str) -> str:
     """What retrieval sees: simplified script, half-width, single spaces, lower-case Latin."""
     return _SPACES.sub(" ", fold_width(to_simplified(text))).strip().lower()
 
 
+def squash(text: str) -> str:
+    """The search form without any whitespace: how quotes, titles and figures are compared when
+    line breaks and PDF spacing must not matter."""
+    return _WHITESPACE.sub("", to_search_text(text))
 
 
-def detect_script(text: str) -> str:
-    """'traditional' when the text changes under t2s often enough, else 'simplified'."""
+def title_key(text: str) -> str:
+    """How titles and headings are compared: script, width, case and spacing ignored."""
+    return squash(text)
+
+
+def detect_script(text: str) -> Script | str:
+    """Script.TRADITIONAL when the text changes under t2s often enough, Script.SIMPLIFIED
+    otherwise, '' when it has no Chinese characters."""
     sample = re.sub(r"[^\u4e00-\u9fff]", "", text)[:4000]
     if not sample:
         return ""
     changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
-    return "traditional" if changed / len(sample) > 0.05 else "simplified"
+    return Script.TRADITIONAL if changed / len(sample) > 0.05 else Script.SIMPLIFIED
+
+
+def has_sentence_end(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def ends_sentence(text: str) -> bool:
+    return fold(text.rstrip())[-1:] in SENTENCE_END
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, each with its closing mark; a line break ends a sentence too.
+    Pieces without a letter, digit or character (stray punctuation) are dropped."""
+    return [m.group(0).strip() for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group(0))]
+
+
+def sentence_ends(text: str, start: int = 0) -> Iterator[int]:
+    """The offsets where the sentences of `text` from `start` on end (just after their mark)."""
+    for match in _SENTENCE.finditer(text, start):
+        yield match.end()
+
+
+def question_language(question: str) -> Language:
+    """English for a question written in English (Chinese names inside it allowed), else Chinese."""
+    latin_letters = len(_LATIN.findall(question))
+    cjk_chars = len(_CJK.findall(question))
+    return Language.EN if latin_letters >= 8 and latin_letters >= 3 * cjk_chars else Language.ZH
+
+
+def foreign_script(question: str) -> str:
+    """The script of a question written in neither Chinese nor Latin letters (「CYRILLIC」,
+    「HANGUL」), '' otherwise: the offline answerer has no words to match it with."""
+    if _CJK.search(question) or _LATIN.search(question):
+        return ""
+    letter = next((ch for ch in question if ch.isalpha()), "")
+    return unicodedata.name(letter, "UNKNOWN").split()[0] if letter else ""

@@ -6,7 +6,51 @@ read back from the index is the same value the parser made.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+# --- closed sets ---------------------------------------------------------------------------------
+# StrEnums: a member is its string value, so JSON output, Chroma metadata and comparisons with
+# plain strings ("offline", "pdf") are unchanged.
+class Script(StrEnum):
+    SIMPLIFIED = "simplified"
+    TRADITIONAL = "traditional"
+
+
+class FileFormat(StrEnum):
+    TXT = "txt"
+    MD = "md"
+    HTML = "html"
+    PDF = "pdf"
+    DOCX = "docx"
+
+
+class AnswerMode(StrEnum):
+    """Who writes the answer: the LLM when one is configured (auto), or always one of the two."""
+
+    AUTO = "auto"
+    OFFLINE = "offline"
+    LLM = "llm"
+
+
+class Language(StrEnum):
+    """The language of a question, and so of its answer and of every message about it."""
+
+    ZH = "zh"
+    EN = "en"
+
+
+class SkipReason(StrEnum):
+    """Why the build did not read a file."""
+
+    MISSING = "missing"  # listed in the manifest, not in the folder
+    UNSUPPORTED = "unsupported"  # a format no loader reads
+    DUPLICATE_ID = "duplicate-id"  # two files would get one document id
+    UNREADABLE = "unreadable"  # empty, binary, undecodable, too large
+
+
+OFFLINE_BACKEND = "offline"  # Answer.backend of the extractive answerer; otherwise the model's name
 
 
 @dataclass(frozen=True)
@@ -19,7 +63,7 @@ class DocumentMeta:
     issuer: str = ""
     date: str = ""  # ISO yyyy-mm-dd when known, "" otherwise
     kind: str = ""
-    script: str = ""  # "simplified" | "traditional" | "" (detected when not given)
+    script: Script | str = ""  # "" when the text has no Chinese characters
     source: str = ""
 
 
@@ -28,7 +72,7 @@ class LoadedFile:
     """index/load output: a file's text, decoded, with how it was decoded."""
 
     path: str
-    format: str  # "txt" | "md" | "html" | "pdf" | "docx"
+    format: FileFormat
     encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"; "" for pdf/docx
     text: str
 
@@ -60,7 +104,7 @@ class Document:
 
     meta: DocumentMeta
     path: str
-    format: str
+    format: FileFormat
     encoding: str
     text: str  # cleaned text (original script); Clause.start/end index into this
     content_hash: str  # sha256 of the cleaned text
@@ -116,7 +160,8 @@ class Skipped:
     """A file the build did not read, and why (shown to the user, never raised)."""
 
     path: str
-    reason: str
+    reason: str  # what the user reads
+    kind: SkipReason = SkipReason.UNREADABLE
 
 
 @dataclass(frozen=True)
@@ -135,7 +180,12 @@ class BuildReport:
     removed_documents: tuple[str, ...] = ()
     seconds: float = 0.0
     index_dir: str = ""
-    extra: dict = field(default_factory=dict)
+    added: tuple[str, ...] = ()  # document ids new in this build
+    changed: tuple[str, ...] = ()  # document ids whose text changed
+    generation: str = ""  # the index version readers now see
+    unchanged: bool = False  # corpus and model as before: no new version was written
+    model_id: str = ""  # the embedding model the vectors come from
+    store: str = ""  # where the vectors are: a folder, or the Chroma server's URL
 
 
 # --- answering -----------------------------------------------------------------------------------
@@ -205,7 +255,11 @@ class Answer:
     nearest: tuple[Hit, ...] = ()  # for refusals: clauses the user may check
     standalone_question: str = ""  # the follow-up rewritten, when it was rewritten
     notice: str = ""  # e.g. why the LLM answer fell back to the offline answerer
-    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in the order the stages ran
+
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        return dict(self.timings)
 
     @property
     def unverified(self) -> tuple[SentenceCheck, ...]:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -14,11 +14,13 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from qa.core.clause_parts import join_parts, whole_clauses
+from qa.core.config import FusionConfig
 from qa.core.errors import BadQuestion
-from qa.core.types import Clause
-from qa.retrieve.fusion import FusionConfig, collapse_parts, fuse
+from qa.core.ids import doc_id_of, is_within, part_ids
+from qa.core.types import Clause, Filters, Hit
 from qa.question import prepare_question
-from qa.core.types import Filters, Hit
+from qa.retrieve.fusion import collapse_parts, fuse
 
 SOURCES = ("dense", "bm25")
 
@@ -96,15 +98,16 @@ def whole_texts(reader: Any, clauses: Iterable[Clause]) -> dict[str, str]:
     texts = {c.base_id: c.text for c in clauses if c.parts == 1}
     split = {c.base_id: c.parts for c in clauses if c.parts > 1}
     if split:
-        wanted = [f"{base}#{n}" for base, parts in split.items() for n in range(1, parts + 1)]
         by_base: dict[str, list[Clause]] = defaultdict(list)
-        for part in reader.get(wanted):
+        for part in reader.get([pid for base, parts in split.items() for pid in part_ids(base, parts)]):
             by_base[part.base_id].append(part)
         for base in split:
             texts[base] = join_parts(by_base[base])
     return texts
 
 
-def join_parts(parts: Sequence[Clause]) -> str:
-    """The chunker cuts a clause into consecutive spans, so its parts in order are its text."""
-    return "".join(part.text for part in sorted(parts, key=lambda p: p.part))
+def clause_family(reader: Any, clause_id: str) -> list[Hit]:
+    """A clause and the clauses under it, in document order, as hits (parts joined)."""
+    family = [(first, text) for first, text in whole_clauses(reader.clauses(doc_id_of(clause_id)))
+              if is_within(first.base_id, clause_id)]
+    return [Hit(clause=first, score=1.0, text=text) for first, text in family]

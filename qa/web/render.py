@@ -1,11 +1,11 @@
 """What the chat UI shows, as HTML: answers with clickable [n] markers, reference lists, the
 clause panel, comparison tables. Pure functions of typed values, so they are tested without a
-browser; app.py only passes their output to gradio.
+browser; qa/web/layout.py only passes their output to gradio.
 
 Every piece of text that comes from a document, a user or a model is escaped here: the chat
 renders these strings as HTML. Clickable elements are links to `#pq:cite:<turn>:<n>` (a
 citation of an answer in this session) or `#pq:clause:<clause id>`: the chat's HTML sanitizer
-keeps href and class but strips data attributes. app.py turns a click on one into the panel.
+keeps href and class but strips data attributes. qa/web/callbacks.py turns a click on one into the panel.
 """
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from urllib.parse import quote, unquote
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from qa.core.types import Clause, DocumentMeta
-from qa.answer.citations import MARKER, marker_numbers
-from qa.retrieve.hybrid import join_parts
-from qa.core.types import Answer, Citation, Hit, SentenceCheck
+from qa.core.clause_parts import whole_clauses
+from qa.core.dates import cn_date
+from qa.core.ids import base_id
+from qa.core.markers import MARKER, marker_numbers
+from qa.core.messages import answer_state, backend_label
+from qa.core.messages import check_reason as reason_text
+from qa.core.text import sentences
+from qa.core.types import Answer, Citation, Clause, DocumentMeta, Hit, SentenceCheck
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _CONTEXT_WINDOW = 2  # clauses shown before and after the cited one in the document view
 
 
@@ -57,25 +60,8 @@ def parse_link(key: str) -> LinkTarget | None:
     return None
 
 
-def backend_label(backend: str) -> str:
-    return "离线抽取式回答" if backend == "offline" else f"模型 {backend}"
-
-
-def cn_date(iso: str) -> str:
-    """'2023-05-23' → '2023年5月23日'; anything else is returned as given."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    if not match:
-        return iso or ""
-    year, month, day = match.groups()
-    return f"{year}年{int(month)}月{int(day)}日"
-
-
 def check_reason(check: SentenceCheck) -> str:
-    if check.reason == "uncited" or not check.markers:
-        return "此句没有引用条款"
-    if check.missing_figures:
-        return f"数字 {'、'.join(check.missing_figures)} 不在所引条款中"
-    return check.reason or "未能核实"
+    return reason_text(check.reason == "uncited" or not check.markers, check.missing_figures, check.reason)
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -165,7 +151,7 @@ def answer_html(answer: Answer, turn: int) -> str:
     A single HTML block with no blank line, so the chat's Markdown renderer passes it through."""
     parts = [f'<div class="pq-answer">']
     badge = "pq-badge pq-refused" if answer.refused else "pq-badge"
-    state = "文件中未找到依据" if answer.refused else ("已核实" if answer.verified else "部分未核实")
+    state = answer_state(answer.refused, answer.verified)
     parts.append(f'<div class="pq-meta"><span class="{badge}">{esc(backend_label(answer.backend))}</span>'
                  f'<span class="pq-state">{state}</span></div>')
     if answer.notice:
@@ -201,19 +187,10 @@ class ClauseView:
     quote: str = ""
 
 
-def whole_clauses(clauses: Sequence[Clause]) -> list[tuple[Clause, str]]:
-    """One entry per clause in document order: its first part and its whole text."""
-    by_base: dict[str, list[Clause]] = {}
-    for clause in clauses:
-        by_base.setdefault(clause.base_id, []).append(clause)
-    merged = [(parts[0], join_parts(sorted(parts, key=lambda p: p.part))) for parts in by_base.values()]
-    return sorted(merged, key=lambda item: (item[0].ordinal, item[0].start))
-
-
 def clause_view(doc_clauses: Sequence[Clause], clause_id: str, meta: DocumentMeta, quote: str = "",
                 window: int = _CONTEXT_WINDOW) -> ClauseView | None:
     """The clause `clause_id` (a base id or a part id) of one document, with its neighbours."""
-    base = clause_id.split("#", 1)[0]
+    base = base_id(clause_id)
     whole = whole_clauses(doc_clauses)
     position = next((i for i, (c, _) in enumerate(whole) if c.base_id == base), None)
     if position is None:
@@ -224,7 +201,7 @@ def clause_view(doc_clauses: Sequence[Clause], clause_id: str, meta: DocumentMet
 
 
 def quote_sentences(quote: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(quote or "") if len(s.strip()) >= 4]
+    return [s for s in sentences(quote or "") if len(s) >= 4]
 
 
 def highlight(text: str, quote: str) -> str:

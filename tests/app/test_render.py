@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 from qa.core.types import Clause, DocumentMeta
 from qa.web.render import LinkTarget, answer_html, parse_link, clause_panel_html, clause_view, highlight, streaming_html
-from qa.retrieve.hybrid import join_parts
+from qa.core.clause_parts import join_parts
 from qa.core.types import Answer, Citation, Hit, SentenceCheck
 
 META = DocumentMeta(doc_id="yz", title="渝中区全力推进“十项行动”实施方案", short_title="渝中区方案",

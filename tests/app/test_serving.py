@@ -10,9 +10,9 @@ import urllib.request
 import pytest
 from gradio_client import Client
 
-from app import date_bound, make_filters
 from app_harness import REPO, copy_of_built_home, running_app
 from qa.core.errors import BadQuestion
+from qa.web.callbacks import date_bound, make_filters
 
 
 def test_importing_the_app_loads_no_gradio_and_the_service_switches_analytics_off_first(tmp_path):

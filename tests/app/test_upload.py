@@ -68,7 +68,7 @@ def test_preview_then_add_makes_the_document_searchable_and_it_survives_a_rebuil
     hits = service.retrieve("青川市低空经济产业规模突破多少亿元", k=3)
     assert hits[0].clause.doc_id == meta.doc_id and "318亿元" in hits[0].text
 
-    report = service.build_index(progress=False)  # e.g. `policyqa index build` later
+    report = service.build_index()  # e.g. `policyqa index build` later
     assert report.documents == len(known) + 1 and meta.doc_id in {m.doc_id for m in service.documents()}
     assert next(m for m in service.documents() if m.doc_id == meta.doc_id).issuer == "青川市人民政府"
 

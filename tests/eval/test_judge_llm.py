@@ -18,7 +18,8 @@ from eval.goldset import load_gold
 from eval.judge import FaithfulnessJudge
 from eval.report import load_results, write_reports
 from eval.runner import RunConfig, run_eval, service_for
-from qa.answer.citations import split_sentences
+from qa.core.markers import split_sentences
+from qa.service import PolicyQA
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "qa"))
 from fake_llm import FakeLLM, Reply, Status  # noqa: E402  (the project's one allowed fake, shared with tests/qa)
@@ -48,10 +49,10 @@ def subset():
 def judged_run(built_settings, fake_llm, subset):
     """Answers come from the offline answerer over the session's index (no LLM), so every request
     the fake server sees is a judge request."""
-    judge = FaithfulnessJudge.from_settings(built_settings.model_copy(update={
+    judge = FaithfulnessJudge.from_service(PolicyQA(built_settings.model_copy(update={
         "openai_base_url": fake_llm.base_url, "openai_api_key": SecretStr("sk-test"), "llm_model": JUDGE_MODEL,
         "llm_timeout": 5.0, "llm_max_retries": 0,
-    }))
+    })))
     run = run_eval(lambda config: service_for(built_settings, config), subset, [RunConfig("hybrid", k=5)],
                    progress=False, judge=judge)
     config = run.configs[0]

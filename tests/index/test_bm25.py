@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.store.keyword import Bm25Index, tokenize
+from index.store.keyword import Bm25Index
+from qa.core.tokenize import keyword_terms as tokenize
 from qa.core.text import to_search_text
 
 TEXTS = {

@@ -79,18 +79,18 @@ def test_cold_build_embeds_every_text_then_warm_builds_embed_nothing(tmp_path, e
     assert cold.documents == 2 and cold.clauses == sum(len(d.clauses) for d in parsed)
     assert cold.embedded == len(texts) and cold.reused == cold.clauses - cold.embedded
     assert stages == {"read", "embed", "store"}
-    assert sorted(cold.extra["added"]) == sorted([SICHUAN, YUZHONG])
+    assert sorted(cold.added) == sorted([SICHUAN, YUZHONG])
 
     warm = build_index(corpus, index_dir, embedder, cache)
     assert warm.embedded == 0 and warm.reused == warm.clauses == cold.clauses
-    assert warm.extra["unchanged"] and warm.extra["generation"] == cold.extra["generation"]
+    assert warm.unchanged and warm.generation == cold.generation
 
     forced = build_index(corpus, index_dir, embedder, cache, force=True)
-    assert forced.embedded == 0 and not forced.extra["unchanged"]
-    assert forced.extra["generation"] != cold.extra["generation"]
+    assert forced.embedded == 0 and not forced.unchanged
+    assert forced.generation != cold.generation
     layout = IndexLayout(index_dir)
     assert layout.stale_generations() == []  # the superseded generation is gone …
-    assert collections(layout) == [layout.collection_name(forced.extra["generation"])]  # … from Chroma too
+    assert collections(layout) == [layout.collection_name(forced.generation)]  # … from Chroma too
 
 
 def test_index_holds_exactly_the_parsed_clauses_in_order(full_index, corpus_dir):
@@ -150,7 +150,7 @@ def test_changing_one_document_re_embeds_only_its_changed_clauses(tmp_path, cach
 
     after = reader.clauses()  # the reader opened before the rebuild follows it
     new_texts = {c.search_text for c in after} - before
-    assert second.extra["changed"] == [YUZHONG] and second.removed_documents == ()
+    assert second.changed == (YUZHONG,) and second.removed_documents == ()
     assert 1 <= second.embedded == len(new_texts) <= 3
     assert second.reused == second.clauses - second.embedded and second.clauses == first.clauses
     assert all(c.doc_id == YUZHONG for c in after if c.search_text in new_texts)
@@ -210,14 +210,14 @@ def test_killed_build_leaves_the_previous_index_answering(tmp_path, cache, embed
         child.wait(timeout=30)
 
     layout = IndexLayout(index_dir)
-    assert layout.current_generation() == first.extra["generation"]
+    assert layout.current_generation() == first.generation
     assert reader.bm25_search(question, 5, Filters()) == expected
     assert open_index(index_dir, embedder).dense_search(embedder.embed_query(question), 3, Filters())
 
     again = build_index(corpus, index_dir, embedder, cache, force=True)
-    assert again.extra["generation"] != first.extra["generation"]
+    assert again.generation != first.generation
     assert layout.stale_generations() == []
-    assert collections(layout) == [layout.collection_name(again.extra["generation"])]
+    assert collections(layout) == [layout.collection_name(again.generation)]
     assert reader.bm25_search(question, 5, Filters()) == expected
 
 

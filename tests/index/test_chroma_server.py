@@ -60,7 +60,7 @@ def test_build_and_query_through_a_chroma_server(chroma_server, built_service, t
     shutil.copytree(built_service.settings.cache_dir / "embeddings", cache)
     index_dir = tmp_path / "index"
     report = build_index(corpus_dir, index_dir, embedder, cache, chroma_host="127.0.0.1", chroma_port=chroma_server)
-    assert report.extra["store"] == f"http://127.0.0.1:{chroma_server}"
+    assert report.store == f"http://127.0.0.1:{chroma_server}"
     assert not (index_dir / "chroma").exists()  # vectors live on the server, not in the folder
 
     reader = open_index(index_dir, embedder, chroma_host="127.0.0.1", chroma_port=chroma_server)
@@ -73,7 +73,7 @@ def test_build_and_query_through_a_chroma_server(chroma_server, built_service, t
 
     rebuilt = build_index(corpus_dir, index_dir, embedder, cache, chroma_host="127.0.0.1", chroma_port=chroma_server, force=True)
     names = ClauseStore(host="127.0.0.1", port=chroma_server).collection_names("policyqa_")
-    assert reader.stats()["generation"] == rebuilt.extra["generation"] != report.extra["generation"]
+    assert reader.stats()["generation"] == rebuilt.generation != report.generation
     assert names == [reader.stats()["collection"]]  # the old generation was dropped from the server
 
 

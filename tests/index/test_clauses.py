@@ -12,7 +12,8 @@ import pytest
 from index.ingest.chunk import chunk_clauses
 from index.ingest.clauses import parse_clauses
 from index.ingest.corpus import read_corpus
-from index.ingest.numbering import cn_to_int, lead_phrase, match_numbering
+from index.ingest.numbering import lead_phrase, match_numbering
+from qa.core.numerals import cn_to_int
 from qa.core.text import to_search_text
 from qa.core.types import Document, DocumentMeta, TocEntry
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from pydantic import SecretStr
 
-from qa.answer.refusal import REFUSAL_EN, REFUSAL_ZH
+from qa.core.messages import REFUSAL_EN, REFUSAL_ZH
 from qa.core.types import Answer
 
 from fake_llm import FakeLLM, Malformed, Reply, Sleep, Status
@@ -150,7 +150,7 @@ def test_streaming_yields_deltas_then_the_answer(llm_service, fake_llm):
     assert len(deltas) > 1 and all(isinstance(d, str) for d in deltas)
     assert "".join(deltas) == reply(fake_llm.requests[0]["messages"])
     assert isinstance(final, Answer) and final.backend == MODEL and final.verified
-    assert set(final.timings) >= {"condense", "retrieve", "context", "prompt", "answer", "verify"}
+    assert set(final.stage_seconds) >= {"condense", "retrieve", "context", "prompt", "answer", "verify"}
 
 
 def test_streaming_failure_ends_with_the_offline_answer(llm_service, fake_llm):

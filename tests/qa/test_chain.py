@@ -25,8 +25,8 @@ def test_the_chain_is_an_lcel_runnable_made_of_the_stages(built_service):
 
 def test_answer_records_per_stage_timings(built_service):
     answer = built_service.ask(GDP, mode="offline")
-    assert set(answer.timings) == STAGES
-    assert all(seconds >= 0 for seconds in answer.timings.values())
+    assert set(answer.stage_seconds) == STAGES
+    assert all(seconds >= 0 for seconds in answer.stage_seconds.values())
     assert answer.standalone_question == ""  # nothing to rewrite without history
 
 

@@ -8,7 +8,9 @@ import pytest
 
 from qa.core.text import to_search_text
 from qa.core.types import Clause
-from qa.answer.citations import cn_to_arabic, extract_figures, figure_in, marker_numbers, split_sentences, verify
+from qa.answer.citations import verify
+from qa.core.markers import marker_numbers, split_sentences
+from qa.core.numerals import cn_to_int, extract_figures, figure_in
 from qa.core.types import ContextItem, Hit
 
 YUZHONG = "——城市能级显著提升。基本建成“四化”现代都市，地区生产总值迈上2100亿元台阶，地均生产总值突破100亿元，人均地区生产总值达到33万元左右。"
@@ -91,7 +93,7 @@ def test_figure_extraction():
     assert extract_figures("展望二〇三五年，三十三个“十四五”项目") == ("二〇三五", "三十三", "十四五")
     # numeral words are not figures; list enumerators and markers are layout
     assert extract_figures("1. 推进一体化发展、两中心建设，千方百计[12]") == ()
-    assert cn_to_arabic("二〇三五") == "2035" and cn_to_arabic("三十三") == "33" and cn_to_arabic("一百二十") == "120"
+    assert cn_to_int("二〇三五") == 2035 and cn_to_int("三十三") == 33 and cn_to_int("一百二十") == 120
 
 
 def test_sentences_keep_their_markers_and_list_lines_split():

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qa.core.errors import BadQuestion
-from qa.answer.refusal import REFUSAL_ZH
+from qa.core.messages import REFUSAL_ZH
 
 pytestmark = pytest.mark.slow
 

@@ -56,7 +56,9 @@ def test_selection_limits_the_rows_and_bad_input_is_rejected(built_service):
 
 
 def test_a_heading_only_quote_is_extended_with_the_clause_text_that_follows():
-    from qa.answer.extractive import MIN_QUOTE_CHARS
+    from qa.core.config import TUNING
+
+    MIN_QUOTE_CHARS = TUNING.answer.min_quote_chars
     from qa.compare import fuller_quote
     from qa.core.types import Citation
 

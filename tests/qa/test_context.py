@@ -6,7 +6,8 @@ from dataclasses import replace
 import pytest
 
 from qa.core.token_count import count_tokens
-from qa.answer.context import build_context, defuse, render_context
+from qa.answer.context import build_context, render_context
+from qa.answer.prompts import defuse
 
 pytestmark = pytest.mark.slow
 

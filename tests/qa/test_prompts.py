@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from qa.core.errors import PromptError
-from qa.answer.prompts import LANGUAGES, VARIABLES, foreign_script, load_prompt, question_language
+from qa.answer.prompts import LANGUAGES, VARIABLES, load_prompt
+from qa.core.text import foreign_script, question_language
 
 
 @pytest.mark.parametrize("kind", sorted(VARIABLES))

@@ -9,7 +9,8 @@ from langchain_core.documents import Document
 from qa.core.errors import BadQuestion, IndexNotBuilt, StoreUnavailable
 from qa.core.types import Clause
 from qa.core.text import to_simplified
-from qa.retrieve.fusion import FusionConfig, collapse_parts, fuse
+from qa.core.config import FusionConfig
+from qa.retrieve.fusion import collapse_parts, fuse
 from qa.core.types import Filters
 
 

@@ -1,0 +1,63 @@
+"""What a question is about, and how much of it a sentence covers: the lexical half of the
+offline answerer's judgement (the other half is embedding similarity)."""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from qa.core.text import to_search_text
+from qa.core.tokenize import search_words
+
+# Question words and particles: what a question asks, never what it is about.
+_QUESTION_WORDS = frozenset(
+    "什么 多少 哪些 哪个 哪里 哪几 如何 怎样 怎么 是否 为什么 几个 具体 主要 提出 要求 方面 内容 "
+    "情况 相关 关于 目标 说了 包括 哪 吗 呢 的 了 是 要 有 在 和 与 及 对 把 将 被 为 到 又 还 都 "
+    "文件 规定 提到 表述 指 分别".split()
+)
+# 哪几, 几条, 多少亿, 多大: the asking, not the topic.
+_ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快])")
+
+Weights = Callable[[str], float]
+
+
+def uniform(term: str) -> float:
+    return 1.0
+
+
+def content_terms(question: str) -> list[str]:
+    """The words a question is about: jieba tokens minus question words and punctuation. Latin
+    words are left out: the documents are Chinese, so an English word never occurs in them (an
+    English question is judged by its figures, Chinese names and embedding similarity)."""
+    terms = [
+        t for t in search_words(question)
+        if re.search(r"[\u3400-\u9fff\d]", t) and t not in _QUESTION_WORDS and not _ASKING.match(t)
+    ]
+    keep = [t for t in terms if len(t) > 1 or t.isdigit()]
+    return list(dict.fromkeys(keep or terms))
+
+
+class TermWeights:
+    """IDF over the indexed clauses: a word the corpus never uses (上海, 武汉) weighs most."""
+
+    def __init__(self, search_texts: Iterable[str]) -> None:
+        self.docs = list(search_texts)
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, term: str) -> float:
+        if term not in self._cache:
+            df = sum(1 for d in self.docs if term in d)
+            self._cache[term] = math.log((len(self.docs) + 1) / (df + 0.5)) if self.docs else 1.0
+        return self._cache[term]
+
+
+def coverage(terms: Sequence[str], sentence: str, scope: str, clause: str, weights: Weights = uniform) -> float:
+    """Weighted share of `terms` the sentence answers to. A term in the sentence or in its
+    scope (document title, parent clauses: they frame every sentence below them) counts
+    fully; a term only elsewhere in its clause counts half (the topic, not the answer)."""
+    total = sum(weights(t) for t in terms)
+    if not total:
+        return 1.0  # nothing to match lexically (an English question without figures)
+    here, frame, around = to_search_text(sentence), to_search_text(scope), to_search_text(clause)
+    found = sum(weights(t) * (1.0 if t in here or t in frame else 0.5 if t in around else 0.0) for t in terms)
+    return found / total

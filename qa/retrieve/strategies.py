@@ -1,0 +1,83 @@
+"""Every way the answer chain finds clauses, in one place.
+
+Plain hybrid search (qa/retrieve/hybrid.py) answers most questions. Around it:
+- a follow-up that names a clause the previous answer cited (「第二条说了什么？」) gets that
+  clause and what sits under it first, then what its own text finds in its document;
+- a question naming two or more documents (「成都市委决定和四川省委决定都提出…」) searches each
+  document on its own, so none is crowded out of the context by the other's closer clauses;
+- a heading found among the best hits (「（三）基本原则」) says only what its clauses are about,
+  so its clauses follow it into the context.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from qa.core.config import TUNING, AnswerSelection, RetrievalStrategy
+from qa.core.types import Citation, DocumentMeta, Filters, Hit
+from qa.retrieve.docnames import document_mentions, without_mentions
+from qa.retrieve.hybrid import HybridRetriever, clause_family
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What retrieval found for one question."""
+
+    hits: tuple[Hit, ...]
+    # (doc_id, name to print) of the documents the question names, when it names two or more
+    named_documents: tuple[tuple[str, str], ...] = ()
+    topic: str = ""  # the question without those document names
+
+
+class Retrieval:
+    def __init__(self, retriever: HybridRetriever, strategy: RetrievalStrategy = TUNING.retrieval,
+                 selection: AnswerSelection = TUNING.answer) -> None:
+        self.retriever = retriever
+        self.strategy = strategy
+        # A hit shorter than the answerer's shortest useful quote is a heading, not content.
+        self.heading_chars = selection.min_quote_chars
+
+    def documents(self) -> list[DocumentMeta]:
+        return self.retriever.reader.documents()
+
+    def family(self, clause_id: str) -> list[Hit]:
+        """A clause and the clauses under it, in document order (parts joined)."""
+        return clause_family(self.retriever.reader, clause_id)
+
+    def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        return self.retriever.search(question, k=k, filters=filters)
+
+    def for_question(self, question: str, k: int | None, filters: Filters | None) -> Retrieved:
+        documents = self.documents()
+        mentions = [] if filters and filters.doc_ids else document_mentions(question, documents)
+        if len(mentions) < 2:
+            return Retrieved(tuple(self._with_children(self.search(question, k, filters))))
+        base = filters or Filters()
+        each = max(self.strategy.min_hits_per_document, (k or self.retriever.k) // len(mentions))
+        lists = [self.search(question, each, replace(base, doc_ids=(m.doc_id,))) for m in mentions]
+        hits = [found[rank] for rank in range(each) for found in lists if rank < len(found)]
+        names = {d.doc_id: d.short_title or d.title for d in documents}
+        return Retrieved(tuple(hits), tuple((m.doc_id, names[m.doc_id]) for m in mentions),
+                         without_mentions(question, mentions))
+
+    def for_cited_clause(self, anchor: Citation, k: int | None) -> Retrieved:
+        """The named clause (and what sits under a heading-only one) first, whatever the
+        retriever ranks; then what the clause's own text finds in its document."""
+        named = self.family(anchor.clause_id)
+        hits = self.search(anchor.text[: self.strategy.anchor_chars], k, Filters(doc_ids=(anchor.doc_id,)))
+        seen = {h.clause_id for h in named}
+        merged = named + [h for h in hits if h.clause_id not in seen]
+        return Retrieved(tuple(merged[: max(k or len(hits), len(named))]))
+
+    def _with_children(self, hits: Sequence[Hit]) -> list[Hit]:
+        """Headings among the best hits bring their clauses in, in document order."""
+        out, seen = [], {h.clause_id for h in hits}
+        for rank, hit in enumerate(hits):
+            out.append(hit)
+            if rank < self.strategy.headings_expanded and len(hit.text.strip()) < self.heading_chars:
+                children = [h for h in self.family(hit.clause_id)
+                            if h.clause.parent_id == hit.clause_id and h.clause_id not in seen]
+                children = children[: self.strategy.max_children]
+                out.extend(replace(child, score=hit.score) for child in children)
+                seen.update(child.clause_id for child in children)
+        return out

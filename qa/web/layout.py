@@ -1,0 +1,240 @@
+"""The Gradio page: its components, the events that call ChatApp (qa/web/callbacks.py), its theme,
+and serving it. The only module that imports gradio.
+
+Importing this module imports gradio, which reads its analytics switches at import time: import it
+only after PolicyQA(settings) has run qa.offline.prepare_offline (app.main does).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from qa.core.errors import PolicyQAError
+from qa.library import UPLOAD_TYPES
+from qa.settings import Settings
+from qa.web import render
+from qa.web.callbacks import COMPARE_EXAMPLE, EXAMPLES, ChatApp
+
+CONCURRENCY = 4  # answers computed at once; the rest wait in gradio's queue
+SYSTEM_FONTS = ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "system-ui", "sans-serif")
+
+# Any link to "#pq:…" (a [n] marker, a reference, a clause in a table) opens the clause panel:
+# the panel's own click event carries the link's key to the server.
+LINK_HANDLER = """
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('a[href^="#pq:"]');
+  if (!link) return;
+  event.preventDefault();
+  event.stopPropagation();
+  trigger('click', {pq_key: link.getAttribute('href').slice(4)});
+}, true);
+"""
+
+
+@dataclass(frozen=True)
+class ChatTab:
+    doc_filter: gr.Dropdown
+    issuer_filter: gr.Dropdown
+    date_from: gr.Textbox
+    date_to: gr.Textbox
+    top_k: gr.Slider
+    mode: gr.Radio
+    chat: gr.Chatbot
+    question: gr.Textbox
+    send: gr.Button
+    clear: gr.Button
+    scope: gr.Radio
+    export_md: gr.Button
+    export_docx: gr.Button
+    export_file: gr.File
+
+
+@dataclass(frozen=True)
+class CompareTab:
+    question: gr.Textbox
+    docs: gr.Dropdown
+    button: gr.Button
+    out: gr.HTML
+
+
+@dataclass(frozen=True)
+class UploadTab:
+    file: gr.File
+    preview: gr.HTML
+    title: gr.Textbox
+    issuer: gr.Textbox
+    date: gr.Textbox
+    button: gr.Button
+    status: gr.Markdown
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything the events read or write: the session state, the three tabs and the clause panel."""
+    turns: gr.State  # the session's Answers, one per chat turn
+    staged: gr.State  # the upload previewed but not yet added
+    chat: ChatTab
+    compare: CompareTab
+    upload: UploadTab
+    panel: gr.HTML
+
+
+def build_ui(app: ChatApp) -> gr.Blocks:
+    docs = app.document_choices()
+    with gr.Blocks(title="policyqa 政策文件问答", fill_width=True) as demo:
+        turns = gr.State([])
+        staged = gr.State(None)
+        gr.Markdown(f"## policyqa 政策文件问答\n{app.backend_status()}", elem_id="pq-header")
+        with gr.Row():
+            with gr.Column(scale=3):
+                with gr.Tabs():
+                    chat = _chat_tab(app, docs)
+                    compare = _compare_tab(docs)
+                    upload = _upload_tab(app)
+            with gr.Column(scale=2):
+                panel = gr.HTML(render.clause_panel_html(None), js_on_load=LINK_HANDLER, elem_id="pq-panel")
+        page = Page(turns, staged, chat, compare, upload, panel)
+        _wire_chat(app, page)
+        _wire_tools(app, page)
+
+        def refresh_choices():
+            return _choice_updates(app)
+        demo.load(refresh_choices, None, [chat.doc_filter, compare.docs, chat.issuer_filter], api_name=False)
+    return demo
+
+
+def _chat_tab(app: ChatApp, docs: list[tuple[str, str]]) -> ChatTab:
+    modes = [("自动", "auto"), ("离线", "offline")] + ([("模型", "llm")] if app.settings.llm_configured else [])
+    with gr.Tab("问答", id="chat"):
+        with gr.Accordion("筛选与设置", open=False):
+            with gr.Row():
+                doc_filter = gr.Dropdown(docs, multiselect=True, label="文件", scale=3, elem_id="pq-doc-filter")
+                issuer_filter = gr.Dropdown(app.issuer_choices(), multiselect=True, label="发文机关", scale=2)
+            with gr.Row():
+                date_from = gr.Textbox(label="起始日期", placeholder="如 2020 或 2020-07-01")
+                date_to = gr.Textbox(label="截止日期", placeholder="如 2023-12-31")
+                top_k = gr.Slider(1, 20, value=app.settings.top_k, step=1, label="检索条款数 (top-k)")
+                mode = gr.Radio(modes, value="auto", label="回答方式")
+        chat = gr.Chatbot(label="对话", height=560, elem_id="pq-chat", buttons=["copy"],
+                          examples=[{"text": q} for q in EXAMPLES], feedback_options=None)
+        with gr.Row():
+            question = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=5,
+                                  max_length=app.settings.max_question_chars, elem_id="pq-question")
+            send = gr.Button("发送", variant="primary", scale=1, elem_id="pq-send")
+            clear = gr.Button("清空对话", scale=1, elem_id="pq-clear")
+        with gr.Accordion("导出备忘录", open=False, elem_id="pq-export"):
+            with gr.Row():
+                scope = gr.Radio([("当前回答", "current"), ("整个对话", "all")], value="current", label="范围")
+                export_md = gr.Button("导出 Markdown", elem_id="pq-export-md")
+                export_docx = gr.Button("导出 Word (DOCX)", elem_id="pq-export-docx")
+            export_file = gr.File(label="备忘录文件", interactive=False, elem_id="pq-export-file")
+    return ChatTab(doc_filter, issuer_filter, date_from, date_to, top_k, mode, chat, question, send, clear,
+                   scope, export_md, export_docx, export_file)
+
+
+def _compare_tab(docs: list[tuple[str, str]]) -> CompareTab:
+    with gr.Tab("跨文件比较", id="compare"):
+        question = gr.Textbox(value=COMPARE_EXAMPLE, label="比较的问题", elem_id="pq-compare-q")
+        docs_box = gr.Dropdown(docs, multiselect=True, label="参与比较的文件（不选即全部）")
+        button = gr.Button("比较", variant="primary", elem_id="pq-compare-btn")
+        out = gr.HTML(elem_id="pq-compare-out")
+    return CompareTab(question, docs_box, button, out)
+
+
+def _upload_tab(app: ChatApp) -> UploadTab:
+    with gr.Tab("添加文件", id="upload"):
+        file = gr.File(label=f"上传文件（{' '.join(UPLOAD_TYPES)}，不超过 {app.settings.max_upload_mb} MB）",
+                       file_types=list(UPLOAD_TYPES), type="filepath", elem_id="pq-upload")
+        preview = gr.HTML(render.upload_preview_html(None), elem_id="pq-upload-preview")
+        with gr.Row():
+            title = gr.Textbox(label="标题（可改）", elem_id="pq-upload-title")
+            issuer = gr.Textbox(label="发文机关（可填）", elem_id="pq-upload-issuer")
+            date = gr.Textbox(label="日期（可填，如 2024-01-31）", elem_id="pq-upload-date")
+        button = gr.Button("加入文件库并建立索引", variant="primary", elem_id="pq-add")
+        status = gr.Markdown(elem_id="pq-add-status")
+    return UploadTab(file, preview, title, issuer, date, button, status)
+
+
+def _guarded(fn):
+    """PolicyQAError becomes a visible message; the inputs are left as they were."""
+    def call(*args):
+        try:
+            return fn(*args)
+        except PolicyQAError as exc:
+            raise gr.Error(exc.user_text()) from exc
+    return call
+
+
+def _choice_updates(app: ChatApp):
+    """New choices for the two document dropdowns (chat filter, compare) and the issuer filter."""
+    choices = app.document_choices()
+    return gr.Dropdown(choices=choices), gr.Dropdown(choices=choices), gr.Dropdown(choices=app.issuer_choices())
+
+
+def _wire_chat(app: ChatApp, page: Page) -> None:
+    """Asking (box, button, examples), clearing, and opening a clause in the panel."""
+    c, turns, panel = page.chat, page.turns, page.panel
+    chat_inputs = [c.question, c.chat, turns, c.doc_filter, c.issuer_filter, c.date_from, c.date_to, c.top_k, c.mode]
+    c.question.submit(app.ask, chat_inputs, [c.question, c.chat, turns], api_name="ask")
+    c.send.click(app.ask, chat_inputs, [c.question, c.chat, turns], api_name=False)
+    def fill_example(evt: gr.SelectData):
+        return evt.value["text"]
+    c.chat.example_select(fill_example, None, c.question, api_name=False).then(
+        app.ask, chat_inputs, [c.question, c.chat, turns], api_name=False)
+    def reset():
+        return [], [], "", render.clause_panel_html(None)
+    c.clear.click(reset, None, [c.chat, turns, c.question, panel], api_name=False)
+    c.chat.clear(reset, None, [c.chat, turns, c.question, panel], api_name=False)
+    def show_link(answers, evt: gr.EventData):
+        return app.open_link(answers, evt.pq_key)
+    panel.click(show_link, [turns], panel, api_name=False)
+
+
+def _wire_tools(app: ChatApp, page: Page) -> None:
+    """Exporting a memo, comparing documents, and previewing then adding an upload."""
+    c, compare, up, turns = page.chat, page.compare, page.upload, page.turns
+    c.export_md.click(_guarded(lambda t, s: app.export(t, s, "md")), [turns, c.scope], c.export_file,
+                      api_name="export_md")
+    c.export_docx.click(_guarded(lambda t, s: app.export(t, s, "docx")), [turns, c.scope], c.export_file,
+                        api_name="export_docx")
+    compare.button.click(_guarded(app.compare), [compare.question, compare.docs], compare.out, api_name="compare")
+
+    def on_upload(path):
+        html, stage = _guarded(app.preview)(path)
+        meta = stage.parsed.document.meta if stage and stage.parsed else None
+        return html, stage, *((meta.title, meta.issuer, meta.date) if meta else ("", "", ""))
+    up.file.change(on_upload, up.file, [up.preview, page.staged, up.title, up.issuer, up.date], api_name=False)
+
+    def on_add(stage, title, issuer, date, progress=gr.Progress()):
+        stages = {"read": "读取文件", "embed": "计算向量", "store": "写入索引"}
+        def report(stage, done, total):
+            progress((done, total), desc=stages.get(stage, stage))
+        message, cleared = _guarded(app.add)(stage, title, issuer, date, report)
+        return message, cleared, None, *_choice_updates(app)
+    up.button.click(on_add, [page.staged, up.title, up.issuer, up.date],
+                    [up.status, page.staged, up.file, c.doc_filter, compare.docs, c.issuer_filter],
+                    api_name="add_document", concurrency_limit=1, concurrency_id="index-write")
+
+
+def theme() -> gr.themes.Base:
+    # System fonts with CJK coverage, named only: no font files to serve, and no GoogleFont,
+    # whose stylesheet would send the browser to fonts.googleapis.com.
+    fonts = [gr.themes.Font(name) for name in SYSTEM_FONTS[:-2]] + list(SYSTEM_FONTS[-2:])
+    return gr.themes.Default(font=fonts, font_mono=["ui-monospace", "monospace"])
+
+
+def serve(app: ChatApp, settings: Settings) -> None:
+    """Build the page and serve it until interrupted."""
+    demo = build_ui(app)
+    password = settings.auth_password.get_secret_value() if settings.auth_password else ""
+    demo.queue(default_concurrency_limit=CONCURRENCY).launch(
+        server_name=settings.server_name,
+        server_port=settings.server_port,
+        auth=(settings.auth_user, password) if settings.auth_user else None,
+        max_file_size=f"{settings.max_upload_mb}mb",
+        theme=theme(),
+        css=render.CSS,
+        ssr_mode=False,
+        show_error=True,
+    )
