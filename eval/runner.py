@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Literal, get_args
 
 from eval.goldset import GoldRow, GoldSet, Resolution, UnresolvedQuote, resolve
 from eval.metrics import JUDGED_NAMES, METRIC_NAMES, mean_defined
@@ -16,15 +17,17 @@ from eval.metrics.faithfulness import Judgement
 from eval.scoring import NAN, RETRIEVAL_DEPTH, Observation, score
 from qa.core.errors import BadQuestion, LLMError
 
-RETRIEVER_SOURCES = {"hybrid": ("dense", "bm25"), "dense": ("dense",), "bm25": ("bm25",)}
-ANSWERERS = ("offline", "llm")
+Retriever = Literal["hybrid", "dense", "bm25"]
+Answerer = Literal["offline", "llm"]
+RETRIEVER_SOURCES: dict[str, tuple[str, ...]] = {"hybrid": ("dense", "bm25"), "dense": ("dense",), "bm25": ("bm25",)}
+ANSWERERS = get_args(Answerer)
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    retriever: str = "hybrid"  # "hybrid" | "dense" | "bm25"
+    retriever: Retriever = "hybrid"
     k: int = 8  # clauses handed to the answerer
-    answerer: str = "offline"  # "offline" | "llm"
+    answerer: Answerer = "offline"
 
     def __post_init__(self) -> None:
         if self.retriever not in RETRIEVER_SOURCES:

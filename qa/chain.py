@@ -11,8 +11,9 @@ with a notice saying why.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -51,7 +52,7 @@ class ChainState:
     messages: tuple = ()  # prompt messages for the LLM
     draft: str = ""
     refused: bool = False
-    quotes: dict[int, str] = field(default_factory=dict)
+    quotes: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))  # [n] → sentence(s) quoted
     backend: str = OFFLINE_BACKEND
     notices: tuple[str, ...] = ()
     verification: Verification | None = None
@@ -172,7 +173,7 @@ class AnswerChain:
     def _extract(self, state: ChainState) -> ChainState:
         script = foreign_script(state.standalone)
         if script:
-            return replace(state, draft=refusal_phrase(state.language), refused=True, quotes={},
+            return replace(state, draft=refusal_phrase(state.language), refused=True, quotes=MappingProxyType({}),
                            notices=state.notices + (messages.foreign_script_notice(script),))
         draft = self.extractive.answer(state.standalone, state.items, state.language,
                                        documents=dict(state.named_documents), topic=state.topic)

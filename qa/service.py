@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from qa.core.errors import BadQuestion
+from qa.core.errors import BadQuestion, NoMatchingDocuments
 from qa.core.types import Answer, AnswerMode, BuildReport, Clause, DocumentMeta, Filters, Hit
 from qa.offline import prepare_offline
 from qa.settings import Settings
@@ -100,15 +100,34 @@ class PolicyQA:
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         return self.retriever.search(question, k=k, filters=filters)
 
-    def check_filters(self, filters: Filters) -> None:
-        """Raises BadQuestion for a document filter naming a document the index does not hold."""
+    def check_filters(self, filters: Filters | None) -> None:
+        """Raises BadQuestion for a document filter naming a document the index does not hold,
+        and NoMatchingDocuments when the filters together leave no document: that is not the
+        documents being silent, and must not be answered as if it were."""
+        if filters is None or filters.is_empty():
+            return
         self.retriever.check_filters(filters)
+        from index.store.chroma import document_matches
+
+        if not any(document_matches(meta, filters) for meta in self.documents()):
+            raise NoMatchingDocuments(
+                "No document matches these filters: " + describe_filters(filters) + ".",
+                hint="Widen the filters (documents, issuers, dates) or clear them.",
+            )
+
+    @cached_property
+    def conversations(self):
+        """Saved conversations (qa.conversations.ConversationStore) under POLICYQA_HOME."""
+        from qa.conversations import ConversationStore
+
+        return ConversationStore(self.settings.home / "conversations.sqlite")
 
     # --- answering -----------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence = (), k: int | None = None, filters: Filters | None = None,
             mode: AnswerMode | str = AnswerMode.AUTO) -> Answer:
         """A cited answer (or a refusal). `history` holds earlier turns, as (question, answer
         text) pairs or the earlier Answers themselves (which lets 「第二条」 resolve)."""
+        self.check_filters(filters)
         chain = self._answer_chain
         return chain.invoke(chain.start(question, history, k=k, filters=filters, mode=mode))
 
@@ -117,6 +136,7 @@ class PolicyQA:
         """Like `ask`, streamed: yields text deltas (str) as the answer is written, then the final
         Answer. If the model fails midway the Answer is the offline fallback (with a notice), so
         a UI should replace the streamed text with Answer.text when it arrives."""
+        self.check_filters(filters)
         chain = self._answer_chain
         yield from chain.stream(chain.start(question, history, k=k, filters=filters, mode=mode))
 
@@ -156,3 +176,14 @@ class PolicyQA:
             self._weights = TermWeights(c.search_text for c in clauses)
             self._weights_key = key
         return self._weights
+
+
+def describe_filters(filters: Filters) -> str:
+    parts = []
+    if filters.doc_ids:
+        parts.append("documents " + ", ".join(filters.doc_ids))
+    if filters.issuers:
+        parts.append("issuers " + "、".join(filters.issuers))
+    if filters.date_from or filters.date_to:
+        parts.append(f"dated {filters.date_from or '…'} to {filters.date_to or '…'}")
+    return "; ".join(parts)

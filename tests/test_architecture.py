@@ -31,7 +31,8 @@ LAYERS = [
     ("core", ["qa", "qa.core.*"]),
     ("index", ["index.*"]),
     ("answering", ["qa.question", "qa.places", "qa.followup", "qa.retrieve.*", "qa.answer.*", "qa.chain"]),
-    ("service", ["qa.settings", "qa.offline", "qa.progress", "qa.service", "qa.compare", "qa.library", "qa.memo"]),
+    ("service", ["qa.settings", "qa.offline", "qa.progress", "qa.service", "qa.compare", "qa.library", "qa.memo",
+                 "qa.conversations"]),
     # Each pattern is one face; faces import one another only through FACE_BRIDGES.
     ("faces", ["qa.cli.*", "qa.web.*", "app", "eval.*"]),
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 import numpy as np
 
@@ -48,8 +49,11 @@ class Candidate:
 class Draft:
     text: str
     refused: bool
-    quotes: Mapping[int, str]  # context number → the clause sentence(s) quoted
+    quotes: Mapping[int, str]  # context number → the clause sentence(s) quoted (read-only)
     evidence: Evidence | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quotes", MappingProxyType(dict(self.quotes)))
 
 
 class ExtractiveAnswerer:

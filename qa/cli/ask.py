@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from qa.core.errors import BadQuestion, LLMError
 from qa.cli.retrieve import BatchOption, read_batch, require_question_or_batch
+from qa.core.serialize import answer_view
 from qa.core.types import Answer, AnswerMode, Filters
 
 
@@ -64,31 +65,7 @@ def ask(
         print_answer(console, answer)
 
 
-def to_json(answer: Answer) -> dict:
-    return {
-        "question": answer.question,
-        "standalone_question": answer.standalone_question,
-        "answer": answer.text,
-        "refused": answer.refused,
-        "backend": answer.backend,
-        "verified": answer.verified,
-        "citations": [
-            {"n": c.n, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title, "ref": c.ref,
-             "text": c.text, "quote": c.quote}
-            for c in answer.citations
-        ],
-        "unverified": [
-            {"sentence": c.sentence, "reason": c.reason, "missing_figures": list(c.missing_figures)}
-            for c in answer.unverified
-        ],
-        "notice": answer.notice,
-        "dropped_markers": list(answer.dropped_markers),
-        "nearest": [
-            {"clause_id": h.clause_id, "doc_id": h.clause.doc_id, "doc_title": h.clause.doc_title, "ref": h.clause.ref}
-            for h in answer.nearest
-        ],
-        "timings": {stage: round(seconds, 4) for stage, seconds in answer.timings},
-    }
+to_json = answer_view  # the public JSON of an answer, shared with the HTTP API
 
 
 def print_answer(console: Console, answer: Answer) -> None:

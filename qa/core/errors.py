@@ -45,6 +45,10 @@ class BadQuestion(PolicyQAError):
     """A question that cannot be answered as given (empty, too long, no searchable text)."""
 
 
+class NoMatchingDocuments(BadQuestion):
+    """The filters in force leave no document to search."""
+
+
 class LLMError(PolicyQAError):
     """The LLM endpoint failed after retries, or returned something unusable."""
 

@@ -115,3 +115,14 @@ def test_bad_modes_and_questions_raise_clear_errors(built_service):
 def test_punctuation_only_question_is_refused_not_crashed(built_service):
     answer = built_service.ask("？？？", mode="offline")
     assert answer.refused and answer.nearest == ()
+
+
+def test_filters_that_leave_no_document_are_said_as_such_not_answered_as_silence(built_service):
+    from qa.core.errors import NoMatchingDocuments
+    from qa.core.types import Filters
+
+    for filters in (Filters(date_from="1990-01-01", date_to="1990-12-31"), Filters(issuers=("不存在的机关",))):
+        with pytest.raises(NoMatchingDocuments, match="No document matches these filters"):
+            built_service.ask("营造良好创新生态", filters=filters, mode="offline")
+        with pytest.raises(NoMatchingDocuments):
+            list(built_service.ask_stream("营造良好创新生态", filters=filters, mode="offline"))
