@@ -4,7 +4,7 @@ Runs the labelled questions of tests/qa/refusal_calibration.jsonl (answerable on
 default corpus, unanswerable ones about other cities or figures no document gives) through
 retrieval and the extractive answerer's evidence step, prints each question's features, and
 searches the threshold grid for the values that classify the set best (balanced accuracy, ties
-to the most lenient values). Copy the printed values into qa/refusal.py.
+to the most lenient values). Copy the printed values into qa/core/config.py (RefusalThresholds).
 
     .venv/bin/python bench/calibrate_refusal.py            # uses POLICYQA_HOME, builds if needed
 """

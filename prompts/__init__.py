@@ -1,1 +1,1 @@
-"""Prompt files live here; qa/prompts.py loads and validates them by name."""
+"""Prompt files live here; qa/answer/prompts.py loads and validates them by name."""

@@ -2,7 +2,7 @@
 cited, or 「未涉及」 when it says nothing.
 
 Each document is asked on its own (a document filter) with the offline answerer, whose
-refusal thresholds are calibrated (qa/refusal.py): a document whose best evidence falls below
+refusal thresholds are calibrated (qa/core/config.py): a document whose best evidence falls below
 them is 「未涉及」. The quotes are the clause sentences themselves, so nothing is invented.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Places and organisations named in a question, from jieba's part-of-speech tags.
 
 jieba splits many area names (「天府/新区」, 「雄安/新区」, 「粤港澳/大湾/区」, 「四川/天府新区」);
-both the follow-up rules (qa/condense.py) and the offline refusal check (qa/answer_extractive.py)
+both the follow-up rules (qa/followup.py) and the offline refusal check (qa/answer/extractive.py)
 need them whole, so the joining lives here once.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Repairs for text that went through a PDF text layer: a table of contents, page numbers and
 running headers mixed into the body, spaces between Chinese characters, paragraphs cut at every
-line or page end. Used by index/clean for any text showing these artefacts, whatever its format.
+line or page end. Used by index/ingest/clean.py for any text showing these artefacts, whatever its format.
 """
 from __future__ import annotations
 

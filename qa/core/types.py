@@ -69,7 +69,7 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """index/load output: a file's text, decoded, with how it was decoded."""
+    """index/ingest/load output: a file's text, decoded, with how it was decoded."""
 
     path: str
     format: FileFormat
@@ -91,7 +91,7 @@ class TocEntry:
 
 @dataclass(frozen=True)
 class CleanText:
-    """index/clean output: cleaned text (one paragraph per line) plus what was taken out."""
+    """index/ingest/clean output: cleaned text (one paragraph per line) plus what was taken out."""
 
     text: str
     toc: tuple[TocEntry, ...] = ()

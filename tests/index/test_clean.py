@@ -1,4 +1,4 @@
-"""index/clean on the real corpus (boilerplate gone, body intact, PDF artefacts repaired, TOC
+"""index/ingest/clean on the real corpus (boilerplate gone, body intact, PDF artefacts repaired, TOC
 returned) and on made-up pages whose chrome the corpus does not contain, so the rules are shown
 to be general."""
 from __future__ import annotations

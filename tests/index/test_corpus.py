@@ -1,4 +1,4 @@
-"""index/corpus: the whole ingestion on real files. The same document stored as UTF-8, GBK,
+"""index/ingest/corpus: the whole ingestion on real files. The same document stored as UTF-8, GBK,
 Big5, UTF-16, .docx and .pdf parses to the same clauses; bad files are skipped with reasons."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""index/load: every format and encoding the corpus accepts, on real corpus text, and a clear
+"""index/ingest/load: every format and encoding the corpus accepts, on real corpus text, and a clear
 UnreadableFile for everything it does not."""
 from __future__ import annotations
 

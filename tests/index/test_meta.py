@@ -1,4 +1,4 @@
-"""index/meta: manifest.json validated at the edge; metadata inferred from the text when a file
+"""index/ingest/meta: manifest.json validated at the edge; metadata inferred from the text when a file
 is not listed, checked against the hand-written manifest of the real corpus."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Citation parsing, renumbering and figure verification (qa/citations.py).
+"""Citation parsing, renumbering and figure verification (qa/answer/citations.py).
 
 The clause texts are verbatim sentences of data/corpus documents (one traditional, one PDF
 extraction with stray spaces), so the checks meet the text shapes the real index holds."""

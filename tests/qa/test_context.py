@@ -1,4 +1,4 @@
-"""Numbering retrieved clauses within a token budget (qa/context.py), on real retrieval hits."""
+"""Numbering retrieved clauses within a token budget (qa/answer/context.py), on real retrieval hits."""
 from __future__ import annotations
 
 from dataclasses import replace

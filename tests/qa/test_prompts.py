@@ -1,4 +1,4 @@
-"""Prompt files load by name and are validated (qa/prompts.py)."""
+"""Prompt files load by name and are validated (qa/answer/prompts.py)."""
 from __future__ import annotations
 
 import pytest
