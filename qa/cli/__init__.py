@@ -8,8 +8,10 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from qa.core.errors import PolicyQAError
+from qa.question import printable
 
 app = typer.Typer(
     name="policyqa",
@@ -36,9 +38,10 @@ def main() -> None:
     try:
         app()
     except PolicyQAError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc.message}")
+        # Messages quote user input (file names, ids, questions): print it as text, not markup.
+        err_console.print(f"[bold red]Error:[/] {escape(printable(exc.message))}")
         if exc.hint:
-            err_console.print(exc.hint)
+            err_console.print(escape(printable(exc.hint)))
         sys.exit(1)
 
 

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qa.core.errors import BadQuestion, UnreadableFile
 from qa.core.types import Filters, Hit
+from qa.question import printable, strip_control
 
 SNIPPET_CHARS = 60
 
@@ -71,7 +73,7 @@ def _run_batch(retriever, rows: list[tuple[int, str | None, str]], k: int | None
                 problem = exc.message
         if problem:
             failed += 1
-            record = {"question": question or "", "hits": [], "line": line_no, "error": problem}
+            record = {"question": printable(question or ""), "hits": [], "line": line_no, "error": problem}
         typer.echo(json.dumps(record, ensure_ascii=False))
     return failed
 
@@ -106,7 +108,7 @@ def read_batch(path: Path) -> list[tuple[int, str | None, str]]:
 
 def to_json(question: str, hits: list[Hit]) -> dict:
     return {
-        "question": question,
+        "question": strip_control(question).strip(),  # as searched: no colour codes in the output
         "hits": [
             {
                 "rank": rank,
@@ -125,7 +127,7 @@ def to_json(question: str, hits: list[Hit]) -> dict:
 
 
 def hit_table(question: str, hits: list[Hit], short_titles: dict[str, str]) -> Table:
-    table = Table(title=f"{question}", caption=None if hits else "No matching clauses.", show_lines=False)
+    table = Table(title=escape(strip_control(question).strip()), caption=None if hits else "No matching clauses.", show_lines=False)
     table.add_column("#", justify="right")
     table.add_column("clause")
     table.add_column("score", justify="right")

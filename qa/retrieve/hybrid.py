@@ -1,12 +1,15 @@
 """Hybrid retrieval: dense (embeddings) + BM25 over the clause index, fused and collapsed.
 
 `HybridRetriever.search` is the typed entry point the rest of qa/ uses; the LangChain
-`BaseRetriever` interface (`invoke`) returns the same hits as Documents for chains.
+`BaseRetriever` interface (`invoke`, `batch`, `ainvoke`, composition with `|`) returns the same
+hits as Documents for chains: one Document per clause, `id` the clause id, and the metadata a
+citation needs (see `to_document`). Every unit is a numbered clause (or the preamble); lead-phrase
+units inside a clause are not split out yet, and arrive with the document-structure work.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -18,8 +21,8 @@ from qa.core.clause_parts import join_parts, whole_clauses
 from qa.core.config import FusionConfig
 from qa.core.errors import BadQuestion
 from qa.core.ids import doc_id_of, is_within, part_ids
-from qa.core.types import Clause, Filters, Hit
-from qa.question import prepare_question
+from qa.core.types import Clause, DocumentMeta, Filters, Hit
+from qa.question import as_filters, prepare_question
 from qa.retrieve.fusion import collapse_parts, fuse
 
 SOURCES = ("dense", "bm25")
@@ -71,23 +74,39 @@ class HybridRetriever(BaseRetriever):
             )
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None, filters: Filters | Mapping | None = None,
     ) -> list[Document]:
-        return [to_document(hit) for hit in self.search(query, filters=self.filters)]
+        """`retriever.invoke(query, k=3, filters={"doc_ids": [...]})` overrides the retriever's
+        own k and filters for one call; filters may be a Filters or a dict of its fields."""
+        hits = self.search(query, k=k, filters=as_filters(filters) or self.filters)
+        metas = {meta.doc_id: meta for meta in self.reader.documents()}
+        return [to_document(hit, metas.get(hit.clause.doc_id)) for hit in hits]
 
 
-def to_document(hit: Hit) -> Document:
+def to_document(hit: Hit, meta: DocumentMeta | None = None) -> Document:
+    """A hit as a LangChain Document: the whole clause text, `id` the clause id (stable across
+    rebuilds), and metadata naming the clause (ref, heading path), its document (title, issuer,
+    date, source) and how it was found (fused score, dense and BM25 ranks and scores)."""
     clause = hit.clause
     return Document(
+        id=hit.clause_id,
         page_content=hit.text or clause.text,
         metadata={
             "clause_id": hit.clause_id,
             "doc_id": clause.doc_id,
             "doc_title": clause.doc_title,
             "ref": clause.ref,
+            "path": list(clause.path),
+            "heading": clause.heading,
+            "issuer": meta.issuer if meta else "",
+            "date": meta.date if meta else "",
+            "source": meta.source if meta else "",
             "score": hit.score,
             "dense_rank": hit.dense_rank,
             "bm25_rank": hit.bm25_rank,
+            "dense_score": hit.dense_score,
+            "bm25_score": hit.bm25_score,
         },
     )
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from index.store.chroma import document_matches
 from qa.core.config import TUNING, AnswerSelection, RetrievalStrategy
+from qa.core.errors import NoMatchingDocuments
 from qa.core.types import Citation, DocumentMeta, Filters, Hit
 from qa.retrieve.docnames import document_mentions, without_mentions
 from qa.retrieve.hybrid import HybridRetriever, clause_family
@@ -39,6 +41,17 @@ class Retrieval:
 
     def documents(self) -> list[DocumentMeta]:
         return self.retriever.reader.documents()
+
+    def check_filters(self, filters: Filters | None) -> None:
+        """BadQuestion for a document id the index does not hold; NoMatchingDocuments when the
+        filters together leave no document, which must not be answered as the documents'
+        silence. Checked once per question, before any search."""
+        if filters is None or filters.is_empty():
+            return
+        self.retriever.check_filters(filters)
+        if not any(document_matches(meta, filters) for meta in self.documents()):
+            raise NoMatchingDocuments("No document matches these filters.",
+                                      hint="Widen the filters (documents, issuers, dates) or clear them.")
 
     def family(self, clause_id: str) -> list[Hit]:
         """A clause and the clauses under it, in document order (parts joined)."""

@@ -27,10 +27,13 @@ class Reply:
 
 @dataclass(frozen=True)
 class Status:
-    """Fail with an HTTP status; `retry_after_ms` keeps the client's back-off short in tests."""
+    """Fail with an HTTP status; `retry_after_ms` keeps the client's back-off short in tests.
+    `body` is the JSON error body to send (default: OpenAI's {"error": {"message": ...}} shape),
+    e.g. vLLM's top-level {"object": "error", "message": ...} for a model it does not serve."""
 
     code: int
     retry_after_ms: int = 20
+    body: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             model, stream = body.get("model", ""), bool(body.get("stream"))
             try:
                 if isinstance(behaviour, Status):
-                    error = {"error": {"message": f"fake status {behaviour.code}", "type": "fake"}}
+                    error = behaviour.body or {"error": {"message": f"fake status {behaviour.code}", "type": "fake"}}
                     return self._send(behaviour.code, json.dumps(error).encode(),
                                       {"retry-after-ms": str(behaviour.retry_after_ms)})
                 if isinstance(behaviour, Malformed):

@@ -126,3 +126,15 @@ def test_filters_that_leave_no_document_are_said_as_such_not_answered_as_silence
             built_service.ask("营造良好创新生态", filters=filters, mode="offline")
         with pytest.raises(NoMatchingDocuments):
             list(built_service.ask_stream("营造良好创新生态", filters=filters, mode="offline"))
+
+
+def test_a_question_is_cleaned_once_at_the_chain_entry(built_service):
+    # Colour codes pasted from a terminal once reached the offline answerer raw, which then
+    # refused over a figure 「31」 no clause contains.
+    for answer in (built_service.ask(f"\x1b[31m{GDP}\x1b[0m", mode="offline"),
+                   built_service.runnable.invoke({"question": f"\x1b[31m{GDP}\x1b[0m", "mode": "offline"})):
+        assert answer.question == GDP and not answer.refused and "2100亿元" in answer.text and answer.verified
+    with pytest.raises(BadQuestion, match="not valid text"):
+        built_service.ask("\udcff" + GDP, mode="offline")
+    with pytest.raises(BadQuestion, match="not valid text"):
+        list(built_service.ask_stream(GDP + "\ud800", mode="offline"))
