@@ -1,5 +1,6 @@
 """What the UI's callbacks do, without gradio: ChatApp's methods call PolicyQA (qa/service.py)
-and the qa/ helpers, and format what they return with qa/web/render.py.
+and the qa/ helpers, and format what they return with qa/web/render.py. Saved conversations
+(storing each turn, listing, reopening, deleting) are ChatApp.history (qa/web/history.py).
 
 qa/web/layout.py places the components and wires their events to these methods; app.py starts it all.
 """
@@ -12,7 +13,7 @@ from rich.console import Console
 
 from qa.compare import compare_documents
 from qa.core.dates import span_bound
-from qa.core.errors import BadQuestion, IndexNotBuilt, PolicyQAError
+from qa.core.errors import BadQuestion, IndexNotBuilt, NoMatchingDocuments, PolicyQAError
 from qa.core.ids import doc_id_of
 from qa.core.types import Answer, Filters
 from qa.library import add_upload, preview_upload
@@ -21,6 +22,7 @@ from qa.progress import stage_bars
 from qa.service import PolicyQA
 from qa.settings import Settings
 from qa.web import render
+from qa.web.history import History
 
 EXPORT_DIR = Path(tempfile.gettempdir()) / "policyqa-exports"  # gradio may serve files from tempdir
 EXAMPLES = ("渝中区到2027年地区生产总值目标是多少？", "成德眉资同城化有哪些举措？", "天府新区成都片区面积多大？")
@@ -59,6 +61,7 @@ class ChatApp:
     def __init__(self, service: PolicyQA) -> None:
         self.service = service
         self.settings: Settings = service.settings
+        self.history = History(service)  # saved conversations (qa/web/history.py)
 
     # --- helpers the callbacks share ----------------------------------------------------------
     def backend_status(self) -> str:
@@ -66,6 +69,9 @@ class ChatApp:
         if s.llm_configured:
             return f"回答方式：自动（模型 {s.llm_model}，失败时改用离线回答）"
         return "回答方式：离线抽取式（未配置模型；设置 OPENAI_API_KEY / OPENAI_BASE_URL 可启用）"
+
+    def mode_choices(self) -> list[tuple[str, str]]:
+        return [("自动", "auto"), ("离线", "offline")] + ([("模型", "llm")] if self.settings.llm_configured else [])
 
     def document_choices(self) -> list[tuple[str, str]]:
         return [(m.short_title or m.title, m.doc_id) for m in self.service.documents()]
@@ -82,15 +88,16 @@ class ChatApp:
         return render.clause_panel_html(view, label=label)
 
     # --- chat ---------------------------------------------------------------------------------
-    def ask(self, question, chat, turns, doc_ids, issuers, date_from, date_to, top_k, mode):
-        """Streams the answer into the chat; yields (question box, chat, turns)."""
+    def ask(self, question, chat, turns, doc_ids, issuers, date_from, date_to, top_k, mode, conversation=""):
+        """Streams the answer into the chat and stores the turn in the open conversation (a new one
+        on a chat's first question); yields (question box, chat, turns, conversation id)."""
         question = (question or "").strip()
         if not question:
-            yield "", chat, turns
+            yield "", chat, turns, conversation
             return
         chat = chat + [{"role": "user", "content": question},
                        {"role": "assistant", "content": render.streaming_html("", self.running_backend(mode))}]
-        yield question, chat, turns
+        yield question, chat, turns, conversation
         try:
             filters = make_filters(doc_ids, issuers, date_from, date_to)
             answer, written = None, ""
@@ -100,14 +107,19 @@ class ChatApp:
                 else:
                     written += event
                     chat[-1] = {"role": "assistant", "content": render.streaming_html(written, self.running_backend(mode))}
-                    yield question, chat, turns
+                    yield question, chat, turns, conversation
+        except NoMatchingDocuments:
+            chat[-1] = {"role": "assistant", "content": self.history.no_match(filters)}
+            yield question, chat, turns, conversation  # the question stays in the box, to resend
+            return
         except PolicyQAError as exc:
             chat[-1] = {"role": "assistant", "content": render.error_html(exc.user_text())}
-            yield question, chat, turns  # the question stays in the box to be fixed and resent
+            yield question, chat, turns, conversation  # the question stays in the box to be fixed and resent
             return
-        turns = turns + [answer]
-        chat[-1] = {"role": "assistant", "content": render.answer_html(answer, len(turns) - 1)}
-        yield "", chat, turns
+        turns = [*turns, answer]
+        conversation = self.history.record(conversation, answer, filters, mode)
+        chat[-1] = {"role": "assistant", "content": self.history.message(answer, len(turns) - 1, filters)}
+        yield "", chat, turns, conversation
 
     def running_backend(self, mode: str) -> str:
         return self.settings.llm_model if mode != "offline" and self.settings.llm_configured else "offline"

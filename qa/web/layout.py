@@ -15,6 +15,7 @@ from qa.library import UPLOAD_TYPES
 from qa.settings import Settings
 from qa.web import render
 from qa.web.callbacks import COMPARE_EXAMPLE, EXAMPLES, ChatApp
+from qa.web.history import STORAGE_KEY, Opened, remembered
 
 CONCURRENCY = 4  # answers computed at once; the rest wait in gradio's queue
 SYSTEM_FONTS = ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "system-ui", "sans-serif")
@@ -30,6 +31,14 @@ document.addEventListener('click', (event) => {
   trigger('click', {pq_key: link.getAttribute('href').slice(4)});
 }, true);
 """
+# Deleting a saved conversation asks first; not confirmed, the server is sent no selection.
+CONFIRM_DELETE = "(selected, current) => [selected && confirm('删除这个已保存的对话？删除后无法恢复。') ? selected : null, current]"
+
+
+@dataclass(frozen=True)
+class HistoryBox:
+    pick: gr.Dropdown  # the saved conversations; choosing one reopens it
+    delete: gr.Button
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ class ChatTab:
     export_md: gr.Button
     export_docx: gr.Button
     export_file: gr.File
+    history: HistoryBox
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,8 @@ class Page:
     compare: CompareTab
     upload: UploadTab
     panel: gr.HTML
+    conversation: gr.State  # the id of the saved conversation the chat is in, "" before its first answer
+    remembered: gr.BrowserState  # {"id": that id}, kept by the browser so a reload reopens it
 
 
 def build_ui(app: ChatApp) -> gr.Blocks:
@@ -85,6 +97,8 @@ def build_ui(app: ChatApp) -> gr.Blocks:
     with gr.Blocks(title="policyqa 政策文件问答", fill_width=True) as demo:
         turns = gr.State([])
         staged = gr.State(None)
+        conversation = gr.State("")
+        kept = gr.BrowserState(remembered(""), storage_key=STORAGE_KEY, secret=app.history.browser_secret())
         gr.Markdown(f"## policyqa 政策文件问答\n{app.backend_status()}", elem_id="pq-header")
         with gr.Row():
             with gr.Column(scale=3):
@@ -94,18 +108,15 @@ def build_ui(app: ChatApp) -> gr.Blocks:
                     upload = _upload_tab(app)
             with gr.Column(scale=2):
                 panel = gr.HTML(render.clause_panel_html(None), js_on_load=LINK_HANDLER, elem_id="pq-panel")
-        page = Page(turns, staged, chat, compare, upload, panel)
+        page = Page(turns, staged, chat, compare, upload, panel, conversation, kept)
         _wire_chat(app, page)
+        _wire_history(app, page, demo)
         _wire_tools(app, page)
-
-        def refresh_choices():
-            return _choice_updates(app)
-        demo.load(refresh_choices, None, [chat.doc_filter, compare.docs, chat.issuer_filter], api_name=False)
     return demo
 
 
 def _chat_tab(app: ChatApp, docs: list[tuple[str, str]]) -> ChatTab:
-    modes = [("自动", "auto"), ("离线", "offline")] + ([("模型", "llm")] if app.settings.llm_configured else [])
+    modes = app.mode_choices()
     with gr.Tab("问答", id="chat"):
         with gr.Accordion("筛选与设置", open=False):
             with gr.Row():
@@ -116,6 +127,13 @@ def _chat_tab(app: ChatApp, docs: list[tuple[str, str]]) -> ChatTab:
                 date_to = gr.Textbox(label="截止日期", placeholder="如 2023-12-31")
                 top_k = gr.Slider(1, 20, value=app.settings.top_k, step=1, label="检索条款数 (top-k)")
                 mode = gr.Radio(modes, value="auto", label="回答方式")
+        with gr.Accordion("历史对话", open=False, elem_id="pq-history"):
+            with gr.Row():
+                # custom values pass: deleting a choice from a list gone stale (deleted in another tab)
+                # reaches the handler, instead of failing gradio's check against the choices
+                pick = gr.Dropdown(app.history.choices(), value=None, label="已保存的对话（选择即打开）", scale=5,
+                                   allow_custom_value=True, elem_id="pq-history-list")
+                delete = gr.Button("删除所选对话", scale=1, elem_id="pq-history-delete")
         chat = gr.Chatbot(label="对话", height=560, elem_id="pq-chat", buttons=["copy"],
                           examples=[{"text": q} for q in EXAMPLES], feedback_options=None)
         with gr.Row():
@@ -130,7 +148,7 @@ def _chat_tab(app: ChatApp, docs: list[tuple[str, str]]) -> ChatTab:
                 export_docx = gr.Button("导出 Word (DOCX)", elem_id="pq-export-docx")
             export_file = gr.File(label="备忘录文件", interactive=False, elem_id="pq-export-file")
     return ChatTab(doc_filter, issuer_filter, date_from, date_to, top_k, mode, chat, question, send, clear,
-                   scope, export_md, export_docx, export_file)
+                   scope, export_md, export_docx, export_file, HistoryBox(pick, delete))
 
 
 def _compare_tab(docs: list[tuple[str, str]]) -> CompareTab:
@@ -172,23 +190,86 @@ def _choice_updates(app: ChatApp):
     return gr.Dropdown(choices=choices), gr.Dropdown(choices=choices), gr.Dropdown(choices=app.issuer_choices())
 
 
+def _history_update(app: ChatApp, current: str) -> gr.Dropdown:
+    """The saved conversations, fresh, with the open one selected."""
+    return gr.Dropdown(choices=app.history.choices(), value=current or None)
+
+
 def _wire_chat(app: ChatApp, page: Page) -> None:
-    """Asking (box, button, examples), clearing, and opening a clause in the panel."""
-    c, turns, panel = page.chat, page.turns, page.panel
-    chat_inputs = [c.question, c.chat, turns, c.doc_filter, c.issuer_filter, c.date_from, c.date_to, c.top_k, c.mode]
-    c.question.submit(app.ask, chat_inputs, [c.question, c.chat, turns], api_name="ask")
-    c.send.click(app.ask, chat_inputs, [c.question, c.chat, turns], api_name=False)
+    """Asking (box, button, examples) and saving the turn, clearing (a new conversation; the old one
+    stays saved), and opening a clause in the panel."""
+    c, turns, panel, conv = page.chat, page.turns, page.panel, page.conversation
+    chat_inputs = [c.question, c.chat, turns, c.doc_filter, c.issuer_filter, c.date_from, c.date_to, c.top_k, c.mode,
+                   conv]
+    chat_outputs = [c.question, c.chat, turns, conv]
+    def remember(conversation_id):
+        return remembered(conversation_id), _history_update(app, conversation_id)
+    kept = dict(fn=remember, inputs=[conv], outputs=[page.remembered, c.history.pick], api_name=False)
+    c.question.submit(app.ask, chat_inputs, chat_outputs, api_name="ask").then(**kept)
+    c.send.click(app.ask, chat_inputs, chat_outputs, api_name=False).then(**kept)
     def fill_example(evt: gr.SelectData):
         return evt.value["text"]
     c.chat.example_select(fill_example, None, c.question, api_name=False).then(
-        app.ask, chat_inputs, [c.question, c.chat, turns], api_name=False)
+        app.ask, chat_inputs, chat_outputs, api_name=False).then(**kept)
     def reset():
-        return [], [], "", render.clause_panel_html(None)
-    c.clear.click(reset, None, [c.chat, turns, c.question, panel], api_name=False)
-    c.chat.clear(reset, None, [c.chat, turns, c.question, panel], api_name=False)
+        return [], [], "", render.clause_panel_html(None), "", remembered(""), _history_update(app, "")
+    reset_outputs = [c.chat, turns, c.question, panel, conv, page.remembered, c.history.pick]
+    c.clear.click(reset, None, reset_outputs, api_name=False)
+    c.chat.clear(reset, None, reset_outputs, api_name=False)
     def show_link(answers, evt: gr.EventData):
         return app.open_link(answers, evt.pq_key)
     panel.click(show_link, [turns], panel, api_name=False)
+
+
+def _opened_outputs(page: Page) -> list:
+    c = page.chat
+    return [c.chat, page.turns, page.conversation, page.remembered, c.history.pick, page.panel,
+            c.doc_filter, c.issuer_filter, c.date_from, c.date_to, c.mode]
+
+
+def _opened_updates(app: ChatApp, opened: Opened) -> tuple:
+    """A saved conversation in the chat (values for _opened_outputs), under its last turn's filters."""
+    f = opened.filters
+    return (opened.chat, opened.turns, opened.conversation_id, opened.remembered,
+            _history_update(app, opened.conversation_id), render.clause_panel_html(None),
+            gr.Dropdown(choices=app.document_choices(), value=list(f.doc_ids)),
+            gr.Dropdown(choices=app.issuer_choices(), value=list(f.issuers)), f.date_from, f.date_to, opened.mode)
+
+
+def _wire_history(app: ChatApp, page: Page, demo: gr.Blocks) -> None:
+    """Reopening a saved conversation (chosen in the list, or the one the browser remembers when the
+    page loads) and deleting one. Handlers return {component: value}: outputs left out stay as they are."""
+    c, opened_outputs = page.chat, _opened_outputs(page)
+    def reopen(evt: gr.SelectData):  # on a choice only: `input` also fires each time the list loses focus
+        try:
+            return dict(zip(opened_outputs, _opened_updates(app, app.history.open(evt.value))))
+        except PolicyQAError as exc:
+            gr.Warning(exc.user_text())
+            return {c.history.pick: _history_update(app, "")}
+    c.history.pick.select(reopen, None, opened_outputs, api_name=False)
+
+    def delete(selected, current):
+        if not selected:  # nothing chosen, or the deletion not confirmed
+            return gr.skip()
+        if not app.history.delete(selected, current):
+            return {c.history.pick: _history_update(app, current)}
+        return {c.history.pick: _history_update(app, ""), c.chat: [], page.turns: [], page.conversation: "",
+                page.remembered: remembered(""), page.panel: render.clause_panel_html(None)}
+    c.history.delete.click(delete, [c.history.pick, page.conversation],
+                           [c.history.pick, c.chat, page.turns, page.conversation, page.remembered, page.panel],
+                           js=CONFIRM_DELETE, api_name=False)
+
+    def on_load(kept):
+        """Fresh choices for the document and issuer filters, compare and the saved list; and the
+        conversation the browser remembers, reopened (with none, the chat is left alone)."""
+        choices = app.document_choices()
+        updates = {page.compare.docs: gr.Dropdown(choices=choices), c.doc_filter: gr.Dropdown(choices=choices),
+                   c.issuer_filter: gr.Dropdown(choices=app.issuer_choices()), c.history.pick: _history_update(app, "")}
+        opened = app.history.restore(kept)
+        if opened is not None:
+            updates.update(zip(opened_outputs, _opened_updates(app, opened)))
+        return updates
+    demo.load(on_load, [page.remembered], [page.compare.docs, *opened_outputs], api_name=False)
 
 
 def _wire_tools(app: ChatApp, page: Page) -> None:
@@ -224,17 +305,25 @@ def theme() -> gr.themes.Base:
     return gr.themes.Default(font=fonts, font_mono=["ui-monospace", "monospace"])
 
 
-def serve(app: ChatApp, settings: Settings) -> None:
-    """Build the page and serve it until interrupted."""
-    demo = build_ui(app)
+def serve(app: ChatApp, settings: Settings, api=None) -> None:
+    """Build the page, mount it at / on `api` (the FastAPI app of qa/api: its /api routes and
+    /docs, added first, keep precedence) and serve both from one uvicorn process until interrupted."""
+    import uvicorn
+    from fastapi import FastAPI
+
+    demo = build_ui(app).queue(default_concurrency_limit=CONCURRENCY)
     password = settings.auth_password.get_secret_value() if settings.auth_password else ""
-    demo.queue(default_concurrency_limit=CONCURRENCY).launch(
+    server = gr.mount_gradio_app(
+        api or FastAPI(docs_url=None, redoc_url=None, openapi_url=None), demo, path="/",
         server_name=settings.server_name,
         server_port=settings.server_port,
-        auth=(settings.auth_user, password) if settings.auth_user else None,
+        auth=(settings.auth_user.strip(), password) if settings.auth_enabled else None,
         max_file_size=f"{settings.max_upload_mb}mb",
         theme=theme(),
         css=render.CSS,
         ssr_mode=False,
         show_error=True,
     )
+    print(f"policyqa: http://{settings.server_name}:{settings.server_port}/  (HTTP API docs: /docs)", flush=True)
+    uvicorn.run(server, host=settings.server_name, port=settings.server_port, log_level="warning",
+                timeout_graceful_shutdown=5)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from urllib.parse import quote, unquote
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.core.clause_parts import whole_clauses
@@ -22,7 +22,7 @@ from qa.core.markers import MARKER, marker_numbers
 from qa.core.messages import answer_state, backend_label
 from qa.core.messages import check_reason as reason_text
 from qa.core.text import sentences
-from qa.core.types import Answer, Citation, Clause, DocumentMeta, Hit, SentenceCheck
+from qa.core.types import Answer, Citation, Clause, DocumentMeta, Filters, Hit, SentenceCheck
 
 _CONTEXT_WINDOW = 2  # clauses shown before and after the cited one in the document view
 
@@ -145,8 +145,9 @@ def _unverified_summary(answer: Answer) -> str:
     return f'<div class="pq-warn">⚠ {len(unverified)} 句未能核实：<ul>{items}</ul></div>'
 
 
-def answer_html(answer: Answer, turn: int) -> str:
-    """One assistant message: status line, answer, warnings, references (or nearest clauses).
+def answer_html(answer: Answer, turn: int, scope: str = "") -> str:
+    """One assistant message: status line, answer, warnings, references (or nearest clauses), and
+    `scope`, the filters it was asked under (filters_line), as a small line at the end.
 
     A single HTML block with no blank line, so the chat's Markdown renderer passes it through."""
     parts = [f'<div class="pq-answer">']
@@ -161,8 +162,38 @@ def answer_html(answer: Answer, turn: int) -> str:
     parts.append(f'<div class="pq-text">{answer_body_html(answer, turn)}</div>')
     parts.append(_unverified_summary(answer))
     parts.append(nearest_html(answer.nearest) if answer.refused else references_html(answer, turn))
+    if scope:
+        parts.append(f'<div class="pq-filters">筛选条件：{esc(scope)}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def date_span(date_from: str, date_to: str) -> str:
+    """'2020年1月1日 至 2023年12月31日', '2020年1月1日起', '至2023年12月31日', or ''."""
+    if date_from and date_to:
+        return f"{cn_date(date_from)} 至 {cn_date(date_to)}"
+    if date_from:
+        return f"{cn_date(date_from)}起"
+    return f"至{cn_date(date_to)}" if date_to else ""
+
+
+def filters_line(filters: Filters, titles: Mapping[str, str]) -> str:
+    """The filters in force as plain text ('文件《…》、《…》；发文机关 …；日期 …'); '' when unfiltered.
+    `titles` names documents by id; an id it lacks (a document since removed) is shown as is."""
+    parts = []
+    if filters.doc_ids:
+        parts.append("文件" + "、".join(f"《{titles.get(d, d)}》" for d in filters.doc_ids))
+    if filters.issuers:
+        parts.append("发文机关 " + "、".join(filters.issuers))
+    if filters.date_from or filters.date_to:
+        parts.append("日期 " + date_span(filters.date_from, filters.date_to))
+    return "；".join(parts)
+
+
+def no_match_html(scope: str) -> str:
+    """The filters (filters_line) leave no document: said as such, not as a refusal or an error."""
+    return (f'<div class="pq-answer pq-nomatch">⚠ 没有文件符合当前的筛选条件（{esc(scope)}），因此没有检索。'
+            "<br>请放宽或清除筛选条件（文件、发文机关、日期）后再问。</div>")
 
 
 def streaming_html(partial: str, backend: str) -> str:
@@ -297,6 +328,8 @@ a.pq-cite:hover, a.pq-ref:hover, a.pq-ctx-ref:hover { text-decoration: underline
 .pq-refs ol, .pq-refs ul { margin: 2px 0 0 0; padding-left: 1.2em; }
 a.pq-ref, a.pq-ctx-ref { color: #2850a8; text-decoration: none; cursor: pointer; }
 .pq-error { color: #b00020; }
+.pq-filters { color: #777; font-size: 0.8em; margin-top: 6px; }
+.pq-nomatch { background: #fff8e1; border-left: 3px solid #f0b400; padding: 4px 8px; }
 .pq-panel { border: 1px solid #ddd; border-radius: 8px; padding: 12px; line-height: 1.7; }
 .pq-panel.pq-empty, .pq-upload-empty { color: #888; }
 .pq-panel-label { color: #2850a8; font-size: 0.85em; }

@@ -48,9 +48,10 @@ def copy_of_built_home(built_service, tmp_path_factory) -> Path:
 
 
 @contextmanager
-def running_app(home: Path, log: Path, **env_overrides: str):
-    """`python app.py` on a free loopback port over `home`; yields its URL."""
-    port = free_port()
+def running_app(home: Path, log: Path, port: int | None = None, **env_overrides: str):
+    """`python app.py` on a loopback port (a free one unless given: a restart on the same port keeps
+    the browser's storage for the page) over `home`; yields its URL."""
+    port = port or free_port()
     env = {**os.environ, "POLICYQA_HOME": str(home), "GRADIO_SERVER_NAME": "127.0.0.1",
            "GRADIO_SERVER_PORT": str(port), "POLICYQA_CORPUS": str(REPO / "data" / "corpus"), **env_overrides}
     with open(log, "wb") as out:
