@@ -29,10 +29,11 @@ def trace(question: str, mode: str) -> dict[str, set[str]]:
     visited: dict[str, set[str]] = defaultdict(set)
 
     def tracer(frame, event, arg):
-        if event == "call":
+        name = frame.f_code.co_qualname
+        if event == "call" and frame.f_code.co_filename.endswith(".py") and not name.rsplit(".", 1)[-1].startswith("<"):
             path = Path(frame.f_code.co_filename).resolve()
             if ROOT in path.parents and ".venv" not in path.parts and "bench" not in path.parts:
-                visited[str(path.relative_to(ROOT))].add(frame.f_code.co_qualname)
+                visited[str(path.relative_to(ROOT))].add(name)
         return None
 
     sys.setprofile(tracer)

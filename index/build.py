@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -48,12 +48,17 @@ def build_index(
     progress: Progress = _no_progress,
     force: bool = False,
     extra_dirs: Sequence[Path | str] = (),
+    excluded: Collection[str] = (),
+    metadata_overrides: Mapping[str, Mapping[str, str]] | None = None,
+    on_built: Callable[[], None] = lambda: None,
 ) -> BuildReport:
     """Index every readable document of corpus_dir (and of each extra_dirs folder, e.g. the
     app's uploads) into a new generation of index_dir.
 
-    Nothing changes when the corpus, parser output and model are the same as the current
-    generation's, unless `force`."""
+    `excluded` document ids are left out, `metadata_overrides` (id → fields) re-tag documents, and
+    `on_built` runs inside the build lock once the result is in place (the app's library records
+    its change there, before another build can start). Nothing changes when the corpus, parser
+    output and model are the same as the current generation's, unless `force`."""
     started = time.monotonic()
     if not Path(corpus_dir).is_dir():
         raise UnreadableFile(
@@ -65,7 +70,8 @@ def build_index(
         _remove_stale(layout, store)
         previous = _current_manifest(layout)
 
-        parsed, skipped = _read_all([corpus_dir, *extra_dirs], chunk_tokens, progress)
+        parsed, skipped = _read_all([corpus_dir, *extra_dirs], chunk_tokens, progress,
+                                    excluded=excluded, overrides=metadata_overrides)
         clauses = [c for doc in parsed for c in doc.clauses]
         _check_unique_ids(clauses)
         fingerprint = _fingerprint(embedder.model_id, parsed, clauses)
@@ -73,24 +79,16 @@ def build_index(
 
         def report(embedded: int, generation: str, unchanged: bool) -> BuildReport:
             return BuildReport(
-                documents=len(parsed),
-                skipped=tuple(skipped),
-                clauses=len(clauses),
-                embedded=embedded,
-                reused=len(clauses) - embedded,
-                removed_documents=tuple(changes["removed"]),
-                seconds=time.monotonic() - started,
-                index_dir=str(layout.root),
+                documents=len(parsed), skipped=tuple(skipped), clauses=len(clauses), embedded=embedded,
+                reused=len(clauses) - embedded, removed_documents=tuple(changes["removed"]),
+                seconds=time.monotonic() - started, index_dir=str(layout.root),
                 added=tuple(changes["added"]), changed=tuple(changes["changed"]), generation=generation,
                 unchanged=unchanged, model_id=embedder.model_id, store=store.location,
             )
 
-        if (
-            not force
-            and previous is not None
-            and previous.fingerprint == fingerprint
-            and store.count(previous.collection) == len(clauses)
-        ):
+        same = previous is not None and previous.fingerprint == fingerprint
+        if not force and same and store.count(previous.collection) == len(clauses):
+            on_built()
             return report(0, previous.generation, unchanged=True)
 
         cache = EmbeddingCache(Path(cache_dir))
@@ -114,11 +112,13 @@ def build_index(
             clauses=tuple((c.clause_id, c.doc_id, _clause_hash(c)) for c in clauses),
         ))
         layout.switch_to(generation)
+        on_built()
         _remove_stale(layout, store)
         return report(embedded, generation, unchanged=False)
 
 
-def _read_all(folders: Sequence[Path | str], chunk_tokens: int, progress: Progress
+def _read_all(folders: Sequence[Path | str], chunk_tokens: int, progress: Progress, *,
+              excluded: Collection[str] = (), overrides: Mapping[str, Mapping[str, str]] | None = None
               ) -> tuple[list[ParsedDocument], list[Skipped]]:
     """Every readable document of the folders, and what was skipped; refuses an empty result
     before anything is written, so the current index keeps answering."""
@@ -127,7 +127,8 @@ def _read_all(folders: Sequence[Path | str], chunk_tokens: int, progress: Progre
     parsed: list[ParsedDocument] = []
     skipped: list[Skipped] = []
     for folder in folders:
-        more, more_skipped = read_corpus(Path(folder), chunk_tokens, lambda done, total: progress("read", done, total))
+        more, more_skipped = read_corpus(Path(folder), chunk_tokens, lambda done, total: progress("read", done, total),
+                                         excluded=excluded, overrides=overrides)
         parsed, skipped = [*parsed, *more], [*skipped, *more_skipped]
     if not parsed:
         reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) or "the folder is empty"

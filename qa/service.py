@@ -31,17 +31,17 @@ class PolicyQA:
 
     # --- indexing ------------------------------------------------------------------------------
     def build_index(self, corpus_dir: Path | None = None, progress: BuildProgress | None = None,
-                    force: bool = False) -> BuildReport:
-        """Parse and index a corpus folder (default: settings.corpus_dir, plus documents added
-        from the app). `progress(stage, done, total)` follows the build; faces draw it."""
+                    force: bool = False, plan=None) -> BuildReport:
+        """Parse and index a corpus folder (default: settings.corpus_dir, plus the app's document
+        library: uploads, hidden and re-tagged documents, as `plan`, a qa.library.BuildPlan, says;
+        by default the library as it stands). `progress(stage, done, total)` follows the build."""
         from index.build import build_index
-        from qa.library import uploads_dir
+        from qa.library import build_plan
 
         s = self.settings
-        uploads = uploads_dir(s)
         return build_index(
             corpus_dir=corpus_dir or s.corpus_dir,
-            extra_dirs=() if corpus_dir or not uploads.is_dir() else (uploads,),
+            **({} if corpus_dir else (plan or build_plan(s)).as_kwargs()),
             index_dir=s.index_dir,
             embedder=self._embedder,
             cache_dir=s.cache_dir / "embeddings",
@@ -140,6 +140,13 @@ class PolicyQA:
         chain = self._answer_chain
         yield from chain.stream(chain.start(question, history, k=k, filters=filters, mode=mode))
 
+    @property
+    def runnable(self):
+        """The answer chain as a LangChain Runnable (qa.chain.AnswerChain): a question, or a dict
+        {"question", "history", "filters", "k", "mode"}, in; the typed Answer out. `stream` yields
+        text deltas then the Answer; `batch`, `ainvoke`, `astream` and `|` work as for any chain."""
+        return self._answer_chain
+
     def llm(self, model: str = ""):
         """The configured endpoint's chat model (qa.answer.llm.LLMAnswerer); `model` names
         another model at the same endpoint (eval's judge)."""
@@ -176,6 +183,22 @@ class PolicyQA:
             self._weights = TermWeights(c.search_text for c in clauses)
             self._weights_key = key
         return self._weights
+
+    # --- documents (library) ---
+    def documents_matching(self, filters: Filters | None = None) -> list[DocumentMeta]:
+        """The indexed documents the filters let through (all for none), in corpus order; a
+        filter naming a document the index does not hold raises BadQuestion, as for a question."""
+        documents = self.documents()
+        if filters is None or filters.is_empty():
+            return documents
+        self.retriever.check_filters(filters)
+        from index.store.chroma import document_matches
+
+        return [meta for meta in documents if document_matches(meta, filters)]
+
+    def clause_counts(self) -> dict[str, int]:
+        """Indexed clauses per document id."""
+        return dict(self.index_stats()["per_document"])
 
 
 def describe_filters(filters: Filters) -> str:

@@ -10,7 +10,7 @@ import tomllib
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.core.config import TUNING, Tuning, with_overrides
@@ -19,6 +19,7 @@ from qa.core.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "data" / "corpus"
 CORPUS_CONFIG = "policyqa.toml"  # per-corpus tuning, beside the documents
+MIN_API_KEY_CHARS = 16  # a shorter key can be guessed by anyone who can reach the port
 
 
 class Settings(BaseSettings):
@@ -54,17 +55,69 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, gt=0, validation_alias="POLICYQA_LLM_TIMEOUT")
     llm_max_retries: int = Field(2, ge=0, le=10, validation_alias="POLICYQA_LLM_MAX_RETRIES")
 
-    # Gradio serving.
+    # Serving (web UI and HTTP API in one process). Basic auth is on when both user and password
+    # are set, and setting only one is refused (see _auth_is_all_or_nothing). API keys guard /api.
     server_name: str = Field("127.0.0.1", validation_alias="GRADIO_SERVER_NAME")
     server_port: int = Field(7860, validation_alias="GRADIO_SERVER_PORT")
     auth_user: str = Field("", validation_alias="POLICYQA_AUTH_USER")
     auth_password: SecretStr | None = Field(None, validation_alias="POLICYQA_AUTH_PASSWORD")
+    api_keys_csv: SecretStr | None = Field(None, validation_alias="POLICYQA_API_KEYS")  # comma-separated
     max_upload_mb: int = Field(20, ge=1, validation_alias="POLICYQA_MAX_UPLOAD_MB")
+    # Largest JSON body the API reads; checked before the body is read (uploads: max_upload_mb).
+    max_request_kb: int = Field(256, ge=1, le=64 * 1024, validation_alias="POLICYQA_MAX_REQUEST_KB")
 
     @field_validator("home", "corpus_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _auth_is_all_or_nothing(self) -> Settings:
+        """A password without a user used to start the app open to anyone: half-configured auth is
+        refused (ConfigError, not a pydantic error, so every face prints it as one clear line)."""
+        user = self.auth_user.strip()
+        password = self.auth_password.get_secret_value() if self.auth_password else ""
+        if bool(user) != bool(password):
+            missing, given = ("POLICYQA_AUTH_USER", "POLICYQA_AUTH_PASSWORD") if password else \
+                ("POLICYQA_AUTH_PASSWORD", "POLICYQA_AUTH_USER")
+            raise ConfigError(f"{given} is set but {missing} is not: sign-in needs both.",
+                              hint=f"Set {missing} too, or unset {given} to run without sign-in.")
+        for key in self.api_keys:
+            if len(key) < MIN_API_KEY_CHARS or any(ch.isspace() or not ch.isprintable() for ch in key):
+                raise ConfigError(
+                    f"POLICYQA_API_KEYS holds a key of {len(key)} characters or with spaces; keys must be "
+                    f"at least {MIN_API_KEY_CHARS} printable characters without spaces.",
+                    hint='Make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"')
+        return self
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.auth_user.strip())  # both parts are set, or validation refused the settings
+
+    @property
+    def api_keys(self) -> tuple[str, ...]:
+        raw = self.api_keys_csv.get_secret_value() if self.api_keys_csv else ""
+        return tuple(key.strip() for key in raw.split(",") if key.strip())
+
+    @property
+    def api_key_required(self) -> bool:
+        """Keys guard /api whenever sign-in is on, and whenever keys are configured at all."""
+        return self.auth_enabled or bool(self.api_keys)
+
+    @model_validator(mode="after")
+    def _llm_model_is_named(self) -> Settings:
+        """gpt-4o-mini is OpenAI's name: a local server (vLLM, Ollama, llama.cpp) serves its own
+        models and answers every question with a 404 for it. So with a base URL other than
+        OpenAI's the model must be named, and the error says so at startup, not per question."""
+        base_url = self.openai_base_url.strip()
+        if not base_url or "api.openai.com" in base_url.lower():
+            return self
+        if "llm_model" not in self.model_fields_set or not self.llm_model.strip():
+            raise ConfigError(
+                f"OPENAI_BASE_URL is set ({base_url}) but no model is named for it.",
+                hint="Set POLICYQA_LLM_MODEL (or OPENAI_MODEL) to a model that server serves, "
+                     "e.g. POLICYQA_LLM_MODEL=qwen2.5:7b-instruct; unset OPENAI_BASE_URL to answer offline.")
+        return self
 
     @property
     def llm_configured(self) -> bool:

@@ -32,9 +32,9 @@ LAYERS = [
     ("index", ["index.*"]),
     ("answering", ["qa.question", "qa.places", "qa.followup", "qa.retrieve.*", "qa.answer.*", "qa.chain"]),
     ("service", ["qa.settings", "qa.offline", "qa.progress", "qa.service", "qa.compare", "qa.library", "qa.memo",
-                 "qa.conversations"]),
+                 "qa.conversations", "qa.library_store"]),
     # Each pattern is one face; faces import one another only through FACE_BRIDGES.
-    ("faces", ["qa.cli.*", "qa.web.*", "app", "eval.*"]),
+    ("faces", ["qa.cli.*", "qa.web.*", "qa.api.*", "app", "eval.*"]),
 ]
 
 # Tiers inside the index layer, lowest first. The bare `index` package runs before all of them.
@@ -51,7 +51,8 @@ FORBIDDEN = [
 ]
 
 # (importer, imported): the only imports allowed from one face into another.
-FACE_BRIDGES = [("qa.cli", "eval.cli"), ("app", "qa.web.*")]
+# app.py is the process that serves the web UI and the HTTP API together, so it starts both.
+FACE_BRIDGES = [("qa.cli", "eval.cli"), ("app", "qa.web.*"), ("app", "qa.api.*")]
 
 # eval has to score what users get, so it goes through the service rather than the internals.
 EVAL_MAY_IMPORT = ["qa.core.*", "qa.service", "qa.settings", "qa.progress", "qa.answer.prompts", "eval.*"]

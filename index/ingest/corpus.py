@@ -5,7 +5,7 @@ One unreadable file never stops the others: it comes back as Skipped with the re
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,8 +20,9 @@ Progress = Callable[[int, int], None]  # (files done, files in total)
 
 
 def parse_file(path: Path, meta: DocumentMeta | None = None, chunk_tokens: int = 512,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
-    """One file through the whole ingestion; raises UnreadableFile naming it."""
+               max_bytes: int = DEFAULT_MAX_BYTES, overrides: Mapping[str, str] | None = None) -> ParsedDocument:
+    """One file through the whole ingestion; raises UnreadableFile naming it. `overrides` replace
+    metadata fields (title, issuer, date…) before the clauses are made, since clauses carry the title."""
     from index.ingest.chunk import chunk_clauses
     from index.ingest.clauses import parse_clauses
 
@@ -32,6 +33,8 @@ def parse_file(path: Path, meta: DocumentMeta | None = None, chunk_tokens: int =
         raise UnreadableFile(f"{path.name}: no document text left after removing page furniture",
                              hint="The file holds only navigation, footers or a table of contents.")
     meta = meta or infer_meta(path, loaded.text, clean)
+    if overrides:
+        meta = replace(meta, **overrides)
     if not meta.script:
         meta = replace(meta, script=detect_script(clean.text))
     document = Document(
@@ -56,16 +59,20 @@ def corpus_files(folder: Path, listed: dict[str, DocumentMeta]) -> tuple[list[Pa
     return readable, skipped
 
 
-def read_corpus(folder: Path, chunk_tokens: int = 512, progress: Progress | None = None
+def read_corpus(folder: Path, chunk_tokens: int = 512, progress: Progress | None = None, *,
+                excluded: Collection[str] = (), overrides: Mapping[str, Mapping[str, str]] | None = None
                 ) -> tuple[list[ParsedDocument], list[Skipped]]:
     """Every readable document of `folder`, and the files that were not read with why.
 
-    `progress(done, total)` is called after each file (the CLI turns it into a progress bar)."""
+    `progress(done, total)` is called after each file (the CLI turns it into a progress bar).
+    Documents whose id is in `excluded` are left out unread; `overrides` maps a document id to
+    metadata fields that replace the manifest's or the inferred ones (the app's library decides both)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UnreadableFile(f"The corpus folder {folder} does not exist.", hint="Set POLICYQA_CORPUS or pass --corpus DIR.")
     listed = read_manifest(folder)
     files, skipped = corpus_files(folder, listed)
+    files = [p for p in files if (listed[p.name].doc_id if p.name in listed else doc_id_for(p.stem)) not in excluded]
     parsed: list[ParsedDocument] = []
     owners: dict[str, str] = {}
     for done, path in enumerate(files, start=1):
@@ -76,7 +83,7 @@ def read_corpus(folder: Path, chunk_tokens: int = 512, progress: Progress | None
                                    SkipReason.DUPLICATE_ID))
         else:
             try:
-                parsed.append(parse_file(path, meta, chunk_tokens))
+                parsed.append(parse_file(path, meta, chunk_tokens, overrides=(overrides or {}).get(doc_id)))
                 owners[doc_id] = path.name
             except UnreadableFile as exc:
                 skipped.append(Skipped(str(path), exc.message))

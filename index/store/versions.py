@@ -11,7 +11,6 @@ pointer, so a build that dies midway leaves the previous generation answering.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -20,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from qa.core.errors import IndexBusy
 from qa.core.types import DocumentMeta
@@ -120,28 +121,26 @@ class IndexLayout:
 
     @contextmanager
     def build_lock(self) -> Iterator[None]:
-        """One build at a time per index folder. flock is released by the kernel when a build
-        is killed, so a dead build never blocks the next one."""
+        """One build at a time per index folder, through filelock (portable; on POSIX it is an
+        flock, which the kernel releases when a build is killed, so a dead build never blocks
+        the next one). The holder's pid sits beside the lock for the message a waiter gets."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.lock, "a+", encoding="utf-8") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
-                raise IndexBusy(
-                    f"Another build (pid {holder}) is writing the index at {self.root}.",
-                    hint="Wait for it to finish, then run the build again if you still need to.",
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            try:
-                yield
-            finally:
-                handle.truncate(0)
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        lock = FileLock(self.lock, timeout=0)
+        holder_file = self.lock.with_name(self.lock.name + ".holder")
+        try:
+            lock.acquire()
+        except Timeout:
+            holder = holder_file.read_text(encoding="utf-8").strip() if holder_file.exists() else ""
+            raise IndexBusy(
+                f"Another build (pid {holder or 'unknown'}) is writing the index at {self.root}.",
+                hint="Wait for it to finish, then run the build again if you still need to.",
+            ) from None
+        try:
+            holder_file.write_text(str(os.getpid()), encoding="utf-8")
+            yield
+        finally:
+            holder_file.unlink(missing_ok=True)
+            lock.release()
 
 
 def _write_atomic(path: Path, text: str) -> None:

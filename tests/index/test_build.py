@@ -4,6 +4,8 @@ Vectors of data/corpus are computed once per session (by the shared `built_servi
 tests copy that embedding cache so each build here only embeds what the test changes."""
 from __future__ import annotations
 
+import os
+
 import json
 import shutil
 import subprocess
@@ -227,6 +229,9 @@ def test_a_second_build_waits_its_turn(tmp_path, embedder, corpus_dir):
         with pytest.raises(IndexBusy) as caught:
             build_index(corpus_dir, layout.root, embedder, tmp_path / "cache")
     assert str(layout.root) in caught.value.message and caught.value.hint
+    assert f"pid {os.getpid()}" in caught.value.message
+    with layout.build_lock():  # released on exit: the next build gets it
+        pass
 
 
 def test_empty_corpus_is_refused_and_the_index_kept(tmp_path, cache, embedder, corpus_dir):
