@@ -3,6 +3,7 @@ runnables the way a user would (the README's example runs here as written), on t
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import re
 from pathlib import Path
 
@@ -25,6 +26,13 @@ YUZHONG = "yuzhong-2023-05-ten-actions-plan"
 SICHUAN = "sichuan-2020-07-10-provincial-decision"
 METADATA = {"clause_id", "doc_id", "doc_title", "ref", "path", "heading", "issuer", "date", "source", "score",
             "dense_rank", "bm25_rank", "dense_score", "bm25_score"}
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: a browser test earlier in the session may leave
+    Playwright's event loop running in this thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +77,7 @@ def test_retriever_takes_k_and_filters_per_call_and_batches(built_service):
     assert retriever.invoke("营造良好创新生态", filters=Filters(doc_ids=(YUZHONG,)), k=2)[0].metadata["doc_id"] == YUZHONG
     many = retriever.batch(["营造良好创新生态", GDP])
     assert len(many) == 2 and all(many)
-    assert asyncio.run(retriever.ainvoke(GDP))[0].id == many[1][0].id
+    assert run_async(retriever.ainvoke(GDP))[0].id == many[1][0].id
 
 
 def test_chain_is_a_runnable_from_a_string_or_a_dict(chain):
@@ -106,7 +114,7 @@ def test_batch_stream_and_async(chain):
         streamed = [event async for event in chain.astream(GDP)]
         return answer, streamed
 
-    answer, streamed = asyncio.run(run())
+    answer, streamed = run_async(run())
     assert "2100亿元" in answer.text
     assert isinstance(streamed[-1], Answer) and streamed[-1].text == answer.text and isinstance(streamed[0], str)
 
@@ -148,4 +156,4 @@ def test_embeddings_are_the_index_model_as_langchain_embeddings(built_service):
     assert len(query) == embeddings.embedder.dim and query == pytest.approx(expected.tolist(), abs=1e-6)
     rows = embeddings.embed_documents(["渝中区", "天府新区"])
     assert len(rows) == 2 and all(isinstance(x, float) for x in rows[0]) and embeddings.embed_documents([]) == []
-    assert asyncio.run(embeddings.aembed_query("渝中区")) == pytest.approx(embeddings.embed_query("渝中区"))
+    assert run_async(embeddings.aembed_query("渝中区")) == pytest.approx(embeddings.embed_query("渝中区"))
