@@ -8,23 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from app_harness import UPLOAD_PLAN as PLAN
 from qa.service import PolicyQA
 from qa.settings import load_settings
 
 pytestmark = pytest.mark.slow
 
-PLAN = """# 青川市低空经济发展三年行动计划(2024-2026年)
-
-一、总体目标
-
-到2026年,青川市低空经济产业规模突破318亿元,建成通用机场4个。
-
-二、重点任务
-
-(一)完善基础设施。建设无人机起降点126个,开通低空航线40条。
-
-(二)培育市场主体。引进低空经济龙头企业15家。
-"""
 QUESTION = "青川市低空经济产业规模突破多少亿元"
 ARTICLE = "chengdu-2020-03-xianfeng-article"
 

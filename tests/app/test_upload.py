@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app_harness import UPLOAD_PLAN as PLAN
 from app_harness import copy_of_built_home
 from index.store.versions import IndexLayout
 from qa.core.errors import BadQuestion, IndexBusy, UnreadableFile
@@ -21,18 +22,6 @@ from qa.library_store import read_uploads_manifest, unconfirmed_uploads
 from qa.service import PolicyQA
 from qa.settings import load_settings
 
-PLAN = """# 青川市低空经济发展三年行动计划(2024-2026年)
-
-一、总体目标
-
-到2026年,青川市低空经济产业规模突破318亿元,建成通用机场4个。
-
-二、重点任务
-
-(一)完善基础设施。建设无人机起降点126个,开通低空航线40条。
-
-(二)培育市场主体。引进低空经济龙头企业15家。
-"""
 
 
 def test_type_size_and_empty_files_are_refused_with_the_file_named(tmp_path):
