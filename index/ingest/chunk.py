@@ -30,6 +30,7 @@ def chunk_clauses(clauses: list[Clause], max_tokens: int = 512) -> list[Clause]:
             out.append(clause)
             continue
         spans = split_spans(clause.text, max_tokens)
+        context = search_context(clause)
         for i, (start, end) in enumerate(spans, start=1):
             text = clause.text[start:end]
             out.append(
@@ -37,7 +38,7 @@ def chunk_clauses(clauses: list[Clause], max_tokens: int = 512) -> list[Clause]:
                     clause,
                     clause_id=f"{clause.clause_id}#{i}",
                     text=text,
-                    search_text=to_search_text(text),
+                    search_text=context + to_search_text(text),
                     start=clause.start + start,
                     end=clause.start + end,
                     part=i,
@@ -45,6 +46,13 @@ def chunk_clauses(clauses: list[Clause], max_tokens: int = 512) -> list[Clause]:
                 )
             )
     return out
+
+
+def search_context(clause: Clause) -> str:
+    """The headings a clause is searched with besides its own text (第二章 总则 when the chapter is
+    no clause of its own): every part of the clause carries them."""
+    own = to_search_text(clause.text)
+    return clause.search_text[: -len(own)] if own and clause.search_text.endswith(own) else ""
 
 
 def split_spans(text: str, max_tokens: int, min_tokens: int = MIN_PART_TOKENS) -> list[tuple[int, int]]:

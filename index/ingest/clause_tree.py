@@ -5,7 +5,8 @@ A new clause of a numbering style already on the stack pops back to it (a siblin
 style is pushed below the top (a child). So levels follow the order in which styles appear in a
 document, not a fixed table. Headings restored from a table of contents that have no text of
 their own (a chapter whose only content is its sections) sit on the stack and in paths, but are
-emitted as no clause.
+emitted as no clause; so are 第X编/篇/章/节 lines without text (they are context: path and search
+text of their clauses). Everything under a 第X条 is folded into the article (Clause.items).
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from qa.core.text import SENTENCE_END, fold, to_search_text
 from qa.core.types import Clause, Document, TocEntry
 
 PREAMBLE_LABEL = "前言"
-REF_HEADING_MAX = 10  # a top-level heading this short is printed in the ref: 「三、重点任务」
+REF_HEADING_MAX = 10
+CONTEXT_STYLES = ("第编", "第篇", "第章", "第节")
+ARTICLE_STYLE = "第条"  # a top-level heading this short is printed in the ref: 「三、重点任务」
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Node:
     emit: bool = True
     has_body: bool = False
     kind: str = "clause"  # "clause" | "preamble" | "note"
+    aligned: bool = False  # placed by aligning the body with the table of contents
     children_labels: dict[str, int] = field(default_factory=dict)
 
     def chain(self) -> list[Node]:
@@ -80,36 +84,46 @@ class TreeBuilder:
         self.toc = toc
         self.nodes: list[Node] = []
         self.stack: list[Node] = []
-        self.last_value: dict[str, int] = {}
         self.toc_nodes: dict[int, Node] = {}
         self.top_labels: dict[str, int] = {}
         self.leads_at_top = True
+        self.aligning = False  # clauses opened now are placed by TOC alignment, not by a heading
 
     # opening clauses
 
-    def accepts(self, number: Numbering) -> bool:
-        """Sequence sanity: （二） must follow （一） (or the numbering restarts at 1 under a new
-        parent, or continues across parents as 1–55 do across （一）…（十））."""
-        if number.is_chapter:
-            return True
-        for node in reversed(self.stack):
-            if node.style == number.style:
-                return number.value == self.last_value.get(number.style, 0) + 1
-        return number.value == 1 or number.value == self.last_value.get(number.style, 0) + 1
+    def open_styles(self) -> list[str]:
+        return [n.style for n in self.stack]
+
+    def under_numbered(self) -> bool:
+        return any(not n.textual for n in self.stack)
+
+    def after_bullets(self) -> bool:
+        """A —— bullet is one paragraph: what follows the last one belongs to their parent."""
+        return bool(self.stack) and self.stack[-1].style == "dash"
+
+    def close_bullets(self) -> None:
+        while self.stack and self.stack[-1].style == "dash":
+            self.stack.pop()
+
+    def trim_last(self, end: int) -> None:
+        """The clause just opened or continued ends where an item glued to it starts."""
+        node = self.stack[-1] if self.stack else None
+        if node is not None and node.end > end:
+            node.end = end
 
     def open_numbered(self, para: Para, number: Numbering) -> None:
         rest = para.text[number.end :]
         heading_only = not any(ch in fold(rest) for ch in SENTENCE_END) and len(rest) <= HEADING_MAX_CHARS
         heading = rest.strip() if heading_only else first_sentence_heading(rest)
-        if number.value is not None:
-            self.last_value[number.style] = number.value
         self._push(Node(number.label, number.display, False, heading, number.style, para.start, para.end,
                         has_body=not heading_only))
 
     def open_bullet(self, para: Para, number: Numbering) -> None:
         phrase = lead_phrase(para.text[number.end :]) or first_sentence_heading(para.text[number.end :], limit=20)
         label = f"——{short_label(phrase)}"
-        self._push(Node(label, f"——{phrase}", True, phrase, "dash", para.start, para.end, has_body=True))
+        self.close_bullets()  # a bullet after a bullet is its sibling, under the same parent
+        self._push(Node(label, f"——{phrase}", True, phrase, "dash", para.start, para.end, has_body=True),
+                   replace_style=False)
 
     def open_heading(self, para: Para) -> None:
         short = re.split(r"[,，]", para.text, maxsplit=1)[0]
@@ -136,6 +150,7 @@ class TreeBuilder:
         self.enter_toc(chain[:-1], keep_deeper=False)
         node = self._toc_node(chain[-1], para.start, para.end)
         node.has_body = is_slot
+        node.aligned = is_slot  # an anchor is a heading that survived; a slot was aligned to its entry
         self._push(node, replace_style=False)
 
     def enter_toc(self, chain: list[int], keep_deeper: bool = True) -> None:
@@ -204,6 +219,7 @@ class TreeBuilder:
             if same:
                 del self.stack[same[-1] :]
         node.parent = self.stack[-1] if self.stack else None
+        node.aligned = node.aligned or (self.aligning and node.style != "toc" and not node.style.startswith("第"))
         self._register(node)
         self.stack.append(node)
 
@@ -218,14 +234,18 @@ class TreeBuilder:
     # output
 
     def clauses(self, document: Document) -> list[Clause]:
+        items = self._fold_items(document.text)
         emitted = sorted((n for n in self.nodes if n.emit), key=lambda n: n.start)
         meta = document.meta
+        restored = set(map(id, self.toc_nodes.values()))
         out = []
         for ordinal, node in enumerate(emitted):
             chain = node.chain() if node.kind == "clause" else [node]
             labels = tuple(n.label for n in chain)
             parent = next((n for n in reversed(chain[:-1]) if n.emit), None)
             text = document.text[node.start : node.end]
+            # Headings that are no clause of their own (第二章 总则) are searched with their clauses.
+            context = " ".join(n.path_entry() for n in chain[:-1] if not n.emit)
             out.append(
                 Clause(
                     clause_id=f"{meta.doc_id}:{'/'.join(labels)}",
@@ -236,15 +256,40 @@ class TreeBuilder:
                     labels=labels,
                     heading=node.heading,
                     text=text,
-                    search_text=to_search_text(text),
+                    search_text=to_search_text(f"{context}\n{text}" if context else text),
                     start=node.start,
                     end=node.end,
                     ordinal=ordinal,
                     level=node.level,
                     parent_id=f"{meta.doc_id}:{'/'.join(n.label for n in parent.chain())}" if parent else None,
+                    items=tuple(items.get(id(node), ())),
+                    aligned=node.aligned and any(id(n) in restored for n in chain),
                 )
             )
         return out
+
+    def _fold_items(self, text: str) -> dict[int, list[tuple[str, int, int]]]:
+        """The citable unit of a law is the article with its items: everything under a 第X条
+        joins the article's text and is kept as an item of it (第五条（三） stays addressable),
+        instead of cutting 「…应当具备下列条件：」 from the conditions. A 第X编/篇/章/节 line with
+        no text of its own is context (path, search text) of the clauses under it, not a clause."""
+        items: dict[int, list[tuple[str, int, int]]] = {}
+        for node in self.nodes:
+            if node.kind == "clause" and node.style in CONTEXT_STYLES and not node.has_body:
+                node.emit = False
+        for node in sorted(self.nodes, key=lambda n: n.start):
+            chain = node.chain() if node.kind == "clause" else []
+            article = next((n for n in chain[:-1] if n.style == ARTICLE_STYLE), None)
+            if article is None or not node.emit:
+                continue
+            node.emit = False
+            inner = chain[chain.index(article) + 1 :]
+            # an item is its own paragraph: what follows the last one is the article's next 款
+            line_end = text.find("\n", node.start, node.end)
+            end = node.end if line_end < 0 else line_end
+            items.setdefault(id(article), []).append(("/".join(n.display for n in inner), node.start, end))
+            article.end = max(article.end, node.end)
+        return items
 
 
 def render_ref(chain: list[Node]) -> str:

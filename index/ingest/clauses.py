@@ -7,7 +7,11 @@ numbering styles appear in the document: a stack of open clauses, popped back wh
 on it reappears, so 三、（二）5. nest however a particular document orders its styles.
 
 A clause's text is exactly document.text[start:end]: from its heading line through its continuation
-paragraphs, never its children's text.
+paragraphs, never its children's text (except a law's article, which holds its items: see
+clause_tree). Labels are accepted as sequences (sequences.py). A speech's subtitle and byline
+belong to the title block; a —— bullet is one paragraph under the heading it follows; an intro
+sentence before a section's first numbered child is that section's text; a table of contents
+left in the body is dropped; a line broken off at a hyperlink is never a heading.
 """
 from __future__ import annotations
 
@@ -16,15 +20,25 @@ import re
 from index.ingest import toc_align
 from index.ingest.clause_tree import Para, TreeBuilder
 from index.ingest.numbering import HEADING_MAX_CHARS, Numbering, lead_phrase, match_numbering
-from qa.core.dates import DATE_AT_START
+from index.ingest.sequences import Sequences
+from qa.core.dates import DATE_AT_START, DATE_ONLY_LINE
 from qa.core.text import SENTENCE_END, ends_sentence, fold, squash
 from qa.core.types import Clause, Document
 
 HEAD_NOTE_LABEL = "题注"  # the adoption line under a title: 「（2020年7月15日…全体会议通过）」
+SIGNATURE_LABEL = "落款"  # issuer and date closing an official document, with 抄送/印发 lines
+SIGNATURE_SCAN = 6
+_AFTER_SIGNATURE = ("抄送", "印发", "主送", "联系人", "（此件", "(此件", "附件")
 END_NOTE_LABEL = "附注"  # a closing source note: 「（本文摘自…的讲话。）」
 HEADER_SCAN_LINES = 25
 _CAPTION = re.compile(r"^[图表圖]\s*\d+")
 _SOURCE_WORDS = ("来源", "來源", "发布", "發布")
+BYLINE_MAX_CHARS = 20
+_CONNECTIVES = tuple("和与及或并的")  # a heading never ends on these; 「…新作为」 may
+_CONTINUATION = set(",，、。；;:)）》”’」")
+_CONTENTS = ("目录", "目錄")
+_OCCASION = re.compile(r"^在.{2,60}(上|时)(的(讲话|报告|致辞|发言|講話|報告))?$")
+_INTRO = re.compile(r"[，,]|以下|如下|下列")  # a sentence that introduces a list, not a label
 
 
 def parse_clauses(document: Document) -> list[Clause]:
@@ -33,7 +47,8 @@ def parse_clauses(document: Document) -> list[Clause]:
     builder = TreeBuilder(document.toc)
     for para in notes:
         builder.add_note(para, HEAD_NOTE_LABEL)
-    body = paras[body_from:]
+    body = drop_contents(paras[body_from:])
+    body, signature = _split_signature(body)
     body, end_notes = _split_end_notes(body)
     if toc_align.headings_lost([p.text for p in body], document.toc):
         _walk_lost_headings(builder, body, document)
@@ -41,6 +56,8 @@ def parse_clauses(document: Document) -> list[Clause]:
         _walk_numbered(builder, body)
     for para in end_notes:
         builder.add_note(para, END_NOTE_LABEL)
+    if signature:
+        builder.add_note(Para(signature[0].start, signature[-1].end, ""), SIGNATURE_LABEL)
     return builder.clauses(document)
 
 
@@ -77,14 +94,69 @@ def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
             last_title = i
     notes = [p for p in paras[: last_title + 1] if _is_note(p.text) and squash(p.text) not in wanted]
     body_from = last_title + 1
+    subtitle = False
     while body_from < len(paras):
         text = paras[body_from].text
         if _is_note(text):
             notes.append(paras[body_from])
+        elif is_subtitle(text):
+            subtitle = True
+        elif subtitle and len(text) <= BYLINE_MAX_CHARS and not any(ch in fold(text) for ch in SENTENCE_END + ":"):
+            subtitle = False  # the speaker's line under a subtitle: 「国务院总理 李强」
         elif not (DATE_AT_START.match(text) and (len(text) <= 16 or any(w in text for w in _SOURCE_WORDS))):
             break
         body_from += 1
     return body_from, notes
+
+
+def is_subtitle(text: str) -> bool:
+    """「——2024年3月5日在第十四届全国人民代表大会第二次会议上」: a dash line naming when and
+    where a speech or report was given. It belongs to the title block, never a bullet."""
+    number = match_numbering(text)
+    if not (number and number.style == "dash"):
+        return False
+    rest = text[number.end :].strip()
+    return not ends_sentence(rest) and bool(DATE_AT_START.match(rest) or _OCCASION.search(rest))
+
+
+def drop_contents(body: list[Para]) -> list[Para]:
+    """A table of contents kept in the body (「目录」 then 第一章 总则, 第二章 …) is no clause: the
+    same headings open the chapters below it. Recognised when the listed labels come back later."""
+    for i, para in enumerate(body[:HEADER_SCAN_LINES]):
+        if squash(para.text) not in _CONTENTS:
+            continue
+        end, listed = i + 1, []
+        while end < len(body) and _heading_line(body[end].text):
+            label = match_numbering(body[end].text).label
+            if label in listed:  # the body's own first heading
+                break
+            listed.append(label)
+            end += 1
+        later = [n.label for p in body[end:] if (n := match_numbering(p.text)) and n.is_chapter]
+        if len(listed) >= 2 and all(label in later for label in listed):
+            return body[:i] + body[end:]
+    return body
+
+
+def _heading_line(text: str) -> bool:
+    number = match_numbering(text)
+    return bool(number and number.is_chapter and number.style != "第条") and not ends_sentence(text)
+
+
+def _split_signature(body: list[Para]) -> tuple[list[Para], list[Para]]:
+    """The closing block of an official document — the issuer's line, the date alone on its line,
+    and what follows it (抄送…, 印发…) — is a note of its own (落款), not part of the last item."""
+    for j in range(len(body) - 1, max(len(body) - SIGNATURE_SCAN, 0) - 1, -1):
+        if not DATE_ONLY_LINE.match(body[j].text.strip()):
+            continue
+        if not all(len(p.text) <= 200 and (len(p.text) <= 40 or p.text.startswith(_AFTER_SIGNATURE)) for p in body[j + 1 :]):
+            return body, []
+        start = j
+        while start > 0 and j - start < 3 and len(body[start - 1].text) <= 30 and not ends_sentence(body[start - 1].text) \
+                and match_numbering(body[start - 1].text) is None:
+            start -= 1
+        return body[:start], body[start:]
+    return body, []
 
 
 def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
@@ -101,27 +173,55 @@ def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
 
 def _walk_numbered(builder: TreeBuilder, body: list[Para]) -> None:
     headings = _unnumbered_headings(body)
+    numbers = [match_numbering(p.text) for p in body]
+    seq = Sequences(numbers)
     # Lead phrases before the first heading belong to the preamble, unless the document has no
     # headings at all and its lead phrases are the only structure it has.
-    builder.leads_at_top = not headings and not any(
-        (number := match_numbering(p.text)) and number.style != "dash" for p in body
-    )
-    for i, para in enumerate(body):
-        number = match_numbering(para.text)
-        prev = body[i - 1].text if i else ""
-        nxt = body[i + 1].text if i + 1 < len(body) else ""
-        if number and number.style == "dash":
-            builder.open_bullet(para, number)
-        elif number and is_footnote(para.text, number, prev, nxt):
-            builder.continue_with(para)
-        elif number and builder.accepts(number):
-            builder.open_numbered(para, number)
-        elif i in headings:
-            builder.open_heading(para)
-        elif (phrase := lead_phrase(para.text)) and builder.lead_allowed():
-            builder.open_lead(para, phrase)
-        else:
-            builder.continue_with(para)
+    builder.leads_at_top = not headings and not any(n and n.style != "dash" for n in numbers)
+    for i, whole in enumerate(body):
+        para, number = whole, numbers[i]
+        while para is not None:
+            rest = _step(builder, seq, body, i, para, number, i in headings)
+            para, number = rest, (match_numbering(rest.text) if rest else None)
+
+
+def _step(builder: TreeBuilder, seq: Sequences, body: list[Para], i: int, para: Para,
+          number: Numbering | None, is_heading: bool) -> Para | None:
+    """Place one paragraph; returns the part of it after an item glued to its end, if any."""
+    prev = body[i - 1].text if i else ""
+    nxt = body[i + 1].text if i + 1 < len(body) else ""
+    if number is None:
+        number = seq.decimal_item(i, para.text)
+    if number and number.style == "dash":
+        builder.open_bullet(para, number)
+    elif number and is_footnote(para.text, number, prev, nxt):
+        builder.continue_with(para)
+    elif number and seq.accepts(i, number, builder.open_styles()):
+        seq.accept(number)
+        builder.open_numbered(para, number)
+    elif builder.after_bullets():
+        builder.close_bullets()
+        builder.open_free(para)
+    elif is_heading:
+        builder.open_heading(para)
+    elif (phrase := lead_phrase(para.text)) and builder.lead_allowed() and not _introduces(para.text, nxt, builder):
+        builder.open_lead(para, phrase)
+    else:
+        builder.continue_with(para)
+    cut = seq.inline_split(para.text, builder.open_styles())
+    if not cut:
+        return None
+    builder.trim_last(para.start + len(para.text[:cut].rstrip()))
+    return Para(para.start + cut, para.end, para.text[cut:])
+
+
+def _introduces(text: str, nxt: str, builder: TreeBuilder) -> bool:
+    """An intro paragraph (「为实现上述目标，重点抓好以下工作：」) right before the first numbered
+    child of a section is that section's own text, not a parent of its children."""
+    number = match_numbering(nxt) if nxt else None
+    if not (number and number.style != "dash" and number.style not in builder.open_styles()):
+        return False
+    return builder.under_numbered() and bool(_INTRO.search(lead_phrase(text)))
 
 
 def _unnumbered_headings(body: list[Para]) -> set[int]:
@@ -140,9 +240,19 @@ def _unnumbered_headings(body: list[Para]) -> set[int]:
             and not _is_note(text)
             and len(body[i + 1].text) > len(text)
             and (i - 1) not in found
+            and not broken_line(body[i - 1].text if i else "", para.text, body[i + 1].text)
         ):
             found.add(i)
     return found if len(found) >= 2 else set()
+
+
+def broken_line(prev: str, text: str, nxt: str) -> bool:
+    """A piece of a sentence broken at a hyperlink in a web capture (「我们要深入学习」「党的二十大
+    精神」「和」「第三个历史决议」「，全面贯彻…」) is no heading: a heading follows a finished
+    paragraph (or a numbered line), does not end on a word that needs a continuation, and is not
+    continued by the next line's punctuation."""
+    after_finished = not prev or ends_sentence(prev) or fold(prev).endswith(":") or match_numbering(prev) is not None
+    return not after_finished or text.endswith(_CONNECTIVES) or fold(nxt)[:1] in _CONTINUATION
 
 
 def is_footnote(text: str, number: Numbering, prev: str, nxt: str) -> bool:
@@ -171,6 +281,7 @@ def is_footnote(text: str, number: Numbering, prev: str, nxt: str) -> bool:
 
 def _walk_lost_headings(builder: TreeBuilder, body: list[Para], document: Document) -> None:
     plan = toc_align.plan([p.text for p in body], document.toc)
+    builder.aligning = True
     for i, (para, placement) in enumerate(zip(body, plan)):
         prev = body[i - 1].text if i else ""
         nxt = body[i + 1].text if i + 1 < len(body) else ""
@@ -192,6 +303,7 @@ def _walk_lost_headings(builder: TreeBuilder, body: list[Para], document: Docume
         elif number and is_footnote(para.text, number, prev, nxt) or _CAPTION.match(para.text) or builder.awaits_body():
             builder.continue_with(para)
         else:
+            builder.close_bullets()
             builder.open_free(para)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 from index.ingest import pdf_text as clean_pdf
+from index.ingest import web_furniture as web
+from index.ingest.numbering import match_numbering
 from index.ingest.pdf_text import PAGE_BREAK
 from qa.core.dates import TIMESTAMP_AT_START
 from qa.core.text import has_sentence_end
@@ -48,6 +50,21 @@ _CHROME = re.compile(
             r"^(附件下载|附件下載|点击下载|點擊下載|下载附件|下載附件)",
             # opening hours under a contact block: 周六至周日 9:00-18:00
             r"^(周|星期)[一二三四五六日天](至|到|-|—|~)(周|星期)?[一二三四五六日天]\s*\d{1,2}[:：]\d{2}",
+            # site menus and footers: entries that are only a menu word
+            r"^(网站地图|網站地圖|联系我们|聯繫我們|设为首页|設為首頁|加入收藏|工作邮箱|無障礙|无障碍|排行榜|点击排行|"
+            r"热门文章|熱門文章|网站声明|網站聲明|隐私政策|隱私政策|免责声明|免責聲明)$",
+            r"^(相关|相關)(政策|链接|鏈接|文件|文章|专题|專題|稿件|解读|解讀)",
+            r"^(通信地址|通讯地址|通訊地址|邮政编码|郵政編碼|网站标识码|網站標識碼)\s*[:：]",
+            # page controls: font size, print and close buttons, share widgets
+            r"^【?\s*(字体|字體|字号|字號)\s*[:：]",
+            r"^(Aa|[|｜])$|^([大中小]\s*[|｜]\s*)+[大中小]$",  # 「小 | 中 | 大」; lone 大/中/小 only after 字体 (web_furniture)
+            r"^[\[【(（]?\s*(打印|打印正文|打印本页|列印|关闭|关闭窗口|收藏|返回|返回顶部)\s*[\]】)）]?$",
+            r"^(微博|微信|QQ|QQ空间|人人网|豆瓣|朋友圈|抖音|\s)+$|分享至朋友圈|分享到朋友圈|打开微信",
+            r"浏览器.{0,20}(版本|内核|升级)|(升级|更换).{0,10}浏览器",
+            # visit counters: 浏览次数：1234
+            r"(浏览|瀏覽|阅读|閱讀|点击|點擊)(次数|次數|量|数|數)\s*[:：]?\s*\d*$",
+            # wiki licence and page-history lines
+            r"知识共享|知識共享|Creative Commons|CC BY|GNU自由文档|GNU自由文檔|维基百科®|維基百科®|本页面最后(修订|编辑)于|本頁面最後(修訂|編輯)於",
         ]
     )
 )
@@ -60,21 +77,31 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 HEADER_LINES = 15
 
 
-def clean_text(text: str, fmt: str) -> CleanText:
+def clean_text(text: str, fmt: str, paragraphs: bool = False) -> CleanText:
+    """`paragraphs`: the loader already made one paragraph per line (layout-aware PDF, DOCX), so
+    no line is glued to another. Repairs for a format run on that format only: PDF line joining
+    on PDF text (or plain text showing a PDF text layer's gaps), web repairs on web formats."""
+    if fmt in (FileFormat.MD, FileFormat.TXT):
+        text = web.strip_front_matter(text)
     lines = _split_lines(text)
     total = sum(1 for line in lines if line.strip() and line != PAGE_BREAK)
     if fmt == FileFormat.MD:
-        lines = [out for line in lines for out in strip_markdown(line)]
-    lines = _drop_news_wrapper(lines)
+        lines = [out for line in lines if not web.is_link_only(line) for out in strip_markdown(line)]
+    lines = _drop_news_wrapper([web.drop_footnote_markers(line) for line in lines])
     lines, toc = clean_pdf.split_toc(lines)
     joined = 0
-    extracted = fmt == FileFormat.PDF or clean_pdf.has_extraction_gaps("\n".join(lines))
+    extracted = not paragraphs and (fmt == FileFormat.PDF or fmt in (FileFormat.TXT, FileFormat.MD)
+                                     and clean_pdf.has_extraction_gaps("\n".join(lines)))
     if extracted:
         # Paragraphs first: a footer wrapped over two lines is only recognisable once whole.
         lines, _ = clean_pdf.drop_page_furniture(lines)
         lines, joined = clean_pdf.join_broken_lines(lines, toc, standalone=_is_furniture)
-    lines = [line for line in _drop_masthead(lines) if not _is_furniture(line)]
-    if extracted:
+    lines, _ = web.drop_footer_block(_drop_masthead(web.drop_font_controls(lines)), _is_furniture)
+    lines = [line for line in lines if not _is_furniture(line)]
+    if fmt in (FileFormat.HTML, FileFormat.MD, FileFormat.TXT) and not extracted:
+        lines = web.drop_wiki_tail(web.join_link_breaks(web.drop_decorated_repeats(lines),
+                                                        lambda line: match_numbering(line) is not None))
+    if extracted or fmt == FileFormat.PDF:
         lines = [clean_pdf.fix_spacing(line) for line in lines]
     cleaned = []
     for line in lines:
@@ -82,7 +109,9 @@ def clean_text(text: str, fmt: str) -> CleanText:
         if line and line != PAGE_BREAK and not clean_pdf.PAGE_MARKER.match(line):
             if not cleaned or cleaned[-1] != line:  # a web capture repeats share blocks and headings
                 cleaned.append(line)
-    return CleanText("\n".join(cleaned), tuple(toc), max(0, total - len(cleaned) - joined))
+    out = "\n".join(cleaned)
+    starts = clean_pdf.page_starts(text, out) if PAGE_BREAK in text else ()
+    return CleanText(out, tuple(toc), max(0, total - len(cleaned) - joined), starts)
 
 
 def _is_furniture(line: str) -> bool:
@@ -122,7 +151,9 @@ def _drop_masthead(lines: list[str]) -> list[str]:
     is the line over the dateline (publication time or source); it goes too when the document's
     own title line repeats it below the dateline."""
     nonblank = [i for i, line in enumerate(lines) if line.strip()][:HEADER_LINES]
-    dateline = next((i for i in nonblank if _DATELINE.search(lines[i].strip())), None)
+    body = next((i for i in nonblank if len(lines[i].strip()) >= 20 and has_sentence_end(lines[i].strip())), len(lines))
+    # A masthead's dateline sits above the body; one below it (moved there by an extractor) heads nothing.
+    dateline = next((i for i in nonblank if i < body and _DATELINE.search(lines[i].strip())), None)
     if dateline is None:
         return lines
     above = [i for i in nonblank if i < dateline and not _is_note(lines[i].strip()) and not is_chrome(lines[i])]

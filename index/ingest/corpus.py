@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.ingest.clean import clean_text
-from qa.core.errors import UnreadableFile
+from qa.core.errors import FileTooLarge, GarbledText, UnreadableFile
 from index.ingest.load import DEFAULT_MAX_BYTES, FORMATS, load_file
 from index.ingest.meta import MANIFEST, doc_id_for, infer_meta, read_manifest
 from qa.core.text import detect_script
@@ -28,7 +28,7 @@ def parse_file(path: Path, meta: DocumentMeta | None = None, chunk_tokens: int =
 
     path = Path(path)
     loaded = load_file(path, max_bytes)
-    clean = clean_text(loaded.text, loaded.format)
+    clean = clean_text(loaded.text, loaded.format, paragraphs=loaded.paragraphs)
     if not clean.text:
         raise UnreadableFile(f"{path.name}: no document text left after removing page furniture",
                              hint="The file holds only navigation, footers or a table of contents.")
@@ -40,17 +40,26 @@ def parse_file(path: Path, meta: DocumentMeta | None = None, chunk_tokens: int =
     document = Document(
         meta=meta, path=str(path), format=loaded.format, encoding=loaded.encoding, text=clean.text,
         content_hash=hashlib.sha256(clean.text.encode("utf-8")).hexdigest(), toc=clean.toc,
+        page_starts=clean.page_starts,
     )
-    return ParsedDocument(document, tuple(chunk_clauses(parse_clauses(document), chunk_tokens)))
+    from index.ingest.lead_units import with_responsibility
+
+    clauses = with_responsibility(chunk_clauses(parse_clauses(document), chunk_tokens))
+    if document.page_starts:  # the page a clause starts on, from its offset
+        clauses = [replace(clause, page=document.page_at(clause.start)) for clause in clauses]
+    return ParsedDocument(document, tuple(clauses))
 
 
 def corpus_files(folder: Path, listed: dict[str, DocumentMeta]) -> tuple[list[Path], list[Skipped]]:
     """The files to read, manifest order first then by name, and what is skipped outright:
     unsupported suffixes and manifest entries whose file is missing. Hidden files and
     sub-folders are not part of a corpus."""
-    present = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST)
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.name != MANIFEST)
+    skipped = [Skipped(str(p), reason, SkipReason.SYMLINK) for p in entries if (reason := _bad_link(p))]
+    present = [p for p in entries if p.is_file()]
     names = {p.name for p in present}
-    skipped = [Skipped(str(folder / name), f"listed in {MANIFEST} but not found", SkipReason.MISSING) for name in listed if name not in names]
+    skipped += [Skipped(str(folder / name), f"listed in {MANIFEST} but not found", SkipReason.MISSING) for name in listed
+                if name not in names and not (folder / name).is_symlink()]
     unsupported = [p for p in present if p.suffix.lower() not in FORMATS]
     skipped += [Skipped(str(p), f"unsupported format {p.suffix.lower() or '(no suffix)'}", SkipReason.UNSUPPORTED) for p in unsupported]
     readable = [p for p in present if p.suffix.lower() in FORMATS]
@@ -59,14 +68,31 @@ def corpus_files(folder: Path, listed: dict[str, DocumentMeta]) -> tuple[list[Pa
     return readable, skipped
 
 
+def _bad_link(path: Path) -> str:
+    """Why a symbolic link cannot be read ("" when it is not a link or resolves to a file)."""
+    if not path.is_symlink():
+        return ""
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "symbolic link loops (it points back to itself)"
+    except OSError:
+        return f"symbolic link points to nothing ({path.readlink()})"
+    return "" if target.is_file() or target.is_dir() else "symbolic link to something that is not a file"
+
+
+_SKIP_KIND = {FileTooLarge: SkipReason.TOO_LARGE, GarbledText: SkipReason.GARBLED}
+
+
 def read_corpus(folder: Path, chunk_tokens: int = 512, progress: Progress | None = None, *,
-                excluded: Collection[str] = (), overrides: Mapping[str, Mapping[str, str]] | None = None
-                ) -> tuple[list[ParsedDocument], list[Skipped]]:
+                excluded: Collection[str] = (), overrides: Mapping[str, Mapping[str, str]] | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[ParsedDocument], list[Skipped]]:
     """Every readable document of `folder`, and the files that were not read with why.
 
     `progress(done, total)` is called after each file (the CLI turns it into a progress bar).
     Documents whose id is in `excluded` are left out unread; `overrides` maps a document id to
-    metadata fields that replace the manifest's or the inferred ones (the app's library decides both)."""
+    metadata fields that replace the manifest's or the inferred ones (the app's library decides both).
+    A file above `max_bytes` is refused unread, with the reason in the skipped list."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UnreadableFile(f"The corpus folder {folder} does not exist.", hint="Set POLICYQA_CORPUS or pass --corpus DIR.")
@@ -83,10 +109,10 @@ def read_corpus(folder: Path, chunk_tokens: int = 512, progress: Progress | None
                                    SkipReason.DUPLICATE_ID))
         else:
             try:
-                parsed.append(parse_file(path, meta, chunk_tokens, overrides=(overrides or {}).get(doc_id)))
+                parsed.append(parse_file(path, meta, chunk_tokens, max_bytes, overrides=(overrides or {}).get(doc_id)))
                 owners[doc_id] = path.name
             except UnreadableFile as exc:
-                skipped.append(Skipped(str(path), exc.message))
+                skipped.append(Skipped(str(path), exc.message, _SKIP_KIND.get(type(exc), SkipReason.UNREADABLE)))
         if progress:
             progress(done, len(files))
     return parsed, skipped

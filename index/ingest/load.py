@@ -11,24 +11,18 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from qa.core.errors import UnreadableFile
+from qa.core.errors import FileTooLarge, UnreadableFile
 from qa.core.types import FileFormat, LoadedFile
 
 FORMATS = {".txt": FileFormat.TXT, ".text": FileFormat.TXT, ".md": FileFormat.MD, ".markdown": FileFormat.MD, ".html": FileFormat.HTML,
            ".htm": FileFormat.HTML, ".pdf": FileFormat.PDF, ".docx": FileFormat.DOCX}
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# A 50 MB text file took the build past five minutes; above this a file is refused unread.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _SUPPORTED_HINT = "Supported: " + " ".join(sorted(FORMATS)) + "."
 _CANDIDATES = ("gb18030", "big5")
 _TIE = 0.02  # score difference under which two decodings are a toss-up
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", re.IGNORECASE)
-# Elements whose text is site furniture or code, never document text. (Not <form>: ASP.NET
-# pages wrap the whole page in one.)
-_HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "template", "iframe", "svg")
-_HTML_BLOCKS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-                "article", "main", "aside", "table", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
-                "figcaption", "caption", "hr", "title")
-_BLOCK_MARK = "\u2029"  # paragraph separator: survives whitespace collapsing, becomes a line break
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile:
@@ -43,8 +37,8 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile:
     except OSError as exc:
         raise UnreadableFile(f"{path.name}: cannot read ({exc.strerror})", hint=f"Check that {path} exists.") from exc
     if size > max_bytes:
-        raise UnreadableFile(f"{path.name}: file too large ({size / 1e6:.1f} MB, limit {max_bytes / 1e6:.0f} MB)",
-                             hint="Split the document or raise the size limit.")
+        raise FileTooLarge(f"{path.name}: file too large ({size / 1e6:.1f} MB, limit {max_bytes / 1e6:.0f} MB)",
+                           hint="Split the document into parts under the limit, or raise the build's size limit.")
     if size == 0:
         raise UnreadableFile(f"{path.name}: empty file")
     readers = {FileFormat.TXT: _read_text, FileFormat.MD: _read_text, FileFormat.HTML: _read_html,
@@ -52,7 +46,9 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile:
     text, encoding = readers[fmt](path)
     if not text.strip():
         raise UnreadableFile(f"{path.name}: empty file (no text, only whitespace or markup)")
-    return LoadedFile(path=str(path), format=fmt, encoding=encoding, text=text)
+    # Layout-aware PDF reading and DOCX give whole paragraphs: no line may be glued to another.
+    return LoadedFile(path=str(path), format=fmt, encoding=encoding, text=text,
+                      paragraphs=fmt in (FileFormat.PDF, FileFormat.DOCX))
 
 
 # --- text encodings ----------------------------------------------------------------------------
@@ -174,7 +170,7 @@ def _read_text(path: Path) -> tuple[str, str]:
 
 
 def _read_html(path: Path) -> tuple[str, str]:
-    from bs4 import BeautifulSoup
+    from index.ingest.html_main import main_text
 
     data = path.read_bytes()
     declared = _META_CHARSET.search(data[:4096])
@@ -187,37 +183,14 @@ def _read_html(path: Path) -> tuple[str, str]:
             html = None
     if html is None:
         html, encoding = decode_bytes(data, path.name)
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(_HTML_DROP):
-        tag.decompose()
-    root = soup.body or soup
-    for pre in root.find_all("pre"):
-        pre.replace_with(pre.get_text().replace("\n", _BLOCK_MARK))
-    for tag in root.find_all(_HTML_BLOCKS):
-        tag.insert_before(_BLOCK_MARK)
-        tag.insert_after(_BLOCK_MARK)
-    text = re.sub(r"[ \t\r\n\f\v]+", " ", root.get_text())
-    lines = (line.strip() for line in text.split(_BLOCK_MARK))
-    return "\n".join(line for line in lines if line), encoding
+    return main_text(html), encoding
 
 
 def _read_pdf(path: Path) -> tuple[str, str]:
-    """Page texts joined by form feeds, so the cleaner can find running headers and page numbers."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Paragraphs read with the page layout, pages separated by form feeds (index/ingest/pdf_layout.py)."""
+    from index.ingest.pdf_layout import read_pdf
 
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableFile(f"{path.name}: PDF is password-protected", hint="Remove the password and add it again.")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise UnreadableFile(f"{path.name}: not a readable PDF ({exc})") from exc
-    text = "\f".join(page.replace("\x00", "") for page in pages)
-    if len(re.sub(r"\s", "", text)) < 10 * max(1, len(pages)) // 2:
-        raise UnreadableFile(f"{path.name}: PDF has no text layer (scanned images?)",
-                             hint="Run OCR on it first, or add a text version of the document.")
-    return text, ""
+    return read_pdf(path), ""
 
 
 def _read_docx(path: Path) -> tuple[str, str]:

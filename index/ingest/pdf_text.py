@@ -1,6 +1,7 @@
 """Repairs for text that went through a PDF text layer: a table of contents, page numbers and
 running headers mixed into the body, spaces between Chinese characters, paragraphs cut at every
-line or page end. Used by index/ingest/clean.py for any text showing these artefacts, whatever its format.
+line or page end. index/ingest/clean.py runs them on PDF text, and on plain text (.txt/.md) that
+shows a PDF text layer's gaps; never on DOCX or HTML, whose paragraphs are marked up.
 """
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ _IDEOGRAPH = r"[\u3400-\u9fff\uf900-\ufaff]"
 _CJK_GAP = re.compile(rf"(?<={_CJK})[ \t\u3000]+(?={_CJK})")
 _PUNCT_GAP = re.compile(rf"(?<={_CJK}[,.;:!?)\]])[ \t]+(?={_CJK})|(?<={_CJK})[ \t]+(?=[(\[])")
 _LINE_END = "。！？；：!?;:”’」』）)》…"
+# A document's title ends with its type: a short line so ending, at the top, is the whole title.
+_TITLE_END = re.compile(r"^.{4,40}(通知|意见|意見|办法|辦法|方案|规定|規定|决定|決定|细则|細則|条例|條例|规划|規劃|计划|計劃|纲要|綱要|"
+                        r"公告|通告|报告|報告|批复|批復|函)([(（][^)）]{1,12}[)）])?$")
 _INLINE_HEADING = re.compile(rf"[{_LINE_END}]\s*(第[{_CN}\d]+[编篇章节編節][^{_LINE_END}]{{1,40}})$")
 
 
@@ -72,10 +76,42 @@ def _unit(label: str) -> str:
 
 def has_extraction_gaps(text: str) -> bool:
     """True when spaces inside runs of Chinese characters are common: the mark of a PDF text
-    layer, not of typeset text (where a space between Chinese phrases is rare and deliberate)."""
+    layer, not of typeset text (where a space between Chinese phrases is rare and deliberate).
+    The space a typesetter puts after a line's label (「第一条  」「第二章 」) is not a gap."""
+    text = _LABEL_GAP.sub("", text)
     ideographs = len(re.findall(_IDEOGRAPH, text))
     gaps = len(re.findall(rf"{_IDEOGRAPH}[ \t]+{_IDEOGRAPH}", text))
     return ideographs > 0 and gaps >= 10 and gaps / ideographs > 0.002
+
+
+_LABEL_GAP = re.compile(rf"(?m)^[ \t\u3000]*第[{_CN}\d]+[编篇章节条款編節條款][ \t\u3000]+")
+
+
+def page_starts(raw: str, cleaned: str) -> tuple[int, ...]:
+    """Where each page of `raw` (pages separated by form feeds) begins in `cleaned`: the first
+    words of each page are looked up in order, spaces ignored. A page whose opening cannot be
+    found (it held only furniture) starts where the page before it does."""
+    compact, where = [], []  # cleaned text without whitespace, and each kept char's offset
+    for i, ch in enumerate(cleaned):
+        if not ch.isspace():
+            compact.append(ch)
+            where.append(i)
+    flat = "".join(compact)
+    pages = raw.split(PAGE_BREAK)
+    starts, pos = [0], 0
+    for before, page in zip(pages, pages[1:]):
+        reach = pos + 2 * len(re.sub(r"\s", "", before)) + 200  # a running header may recur far ahead
+        found = -1
+        for line in (line for line in page.split("\n") if len(re.sub(r"\s", "", line)) >= 6):
+            found = flat.find(re.sub(r"\s", "", line)[:12], pos, reach)
+            if found >= 0:
+                break
+        if found < 0:
+            starts.append(starts[-1])
+            continue
+        pos = found
+        starts.append(where[found])
+    return tuple(starts)
 
 
 def fix_spacing(line: str) -> str:
@@ -143,7 +179,8 @@ def join_broken_lines(lines: list[str], toc: list[TocEntry], standalone: Callabl
         elif marked:
             starts = line[:1].isspace()
         else:
-            starts = standalone(out[-1]) or _starts_paragraph(out[-1], text, headings)
+            starts = (standalone(out[-1]) or _starts_paragraph(out[-1], text, headings)
+                      or (len(out) <= 2 and bool(_TITLE_END.search(out[-1]))))  # the title line, above the addressee
         if starts:
             out.append(text)
         else:

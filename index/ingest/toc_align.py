@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.ingest.numbering import lead_phrase, match_numbering
+from index.ingest.toc_match import UNSURE, align, skeleton
 from qa.core.text import fold, squash
 from qa.core.types import TocEntry
 
@@ -112,6 +113,8 @@ def plan(texts: list[str], toc: tuple[TocEntry, ...]) -> list[Placement]:
         container = _container(toc, ta, tb)
         if ta is not None and not _has_children(toc, ta):
             inside = _keep_leaf_text(texts, inside, texts[pa][split:] if split else "", ta, placements)
+        if _aligned(texts, inside, toc, ta, tb, placements):
+            continue
         last_leaf = tb - 1
         if inside and tb < len(toc) and last_leaf > (-1 if ta is None else ta) and not _has_children(toc, last_leaf):
             # The entry listed right before an anchor is a section with text of its own, so the
@@ -120,6 +123,28 @@ def plan(texts: list[str], toc: tuple[TocEntry, ...]) -> list[Placement]:
         for p in inside:
             placements[p] = Placement("free", container)
     return [p or Placement("free", None) for p in placements]
+
+
+def _aligned(texts: list[str], inside: list[int], toc: tuple[TocEntry, ...], ta: int | None, tb: int,
+             placements: list[Placement | None]) -> bool:
+    """Place the paragraphs between two anchors by content (index/ingest/toc_match.py); False
+    when that is not convincing. A leaf entry that gets one paragraph is that paragraph's clause;
+    otherwise the paragraphs are clauses of their own under their entry."""
+    first = 0 if ta is None else ta
+    columns = list(range(first, tb))
+    leaves = {t for t in columns if not _has_children(toc, t) and t != ta}
+    chosen = align([texts[p] for p in inside], toc, columns, _parents(toc), leaves, preamble=ta is None)
+    if chosen is None:
+        return False
+    for k, (p, entry) in enumerate(zip(inside, chosen)):
+        if entry == UNSURE:
+            around = [e for e in (chosen[k - 1] if k else ta, chosen[k + 1] if k + 1 < len(chosen) else tb)
+                      if e not in (None, UNSURE)]
+            placements[p] = Placement("free", _container(toc, min(around), max(around) + 1) if around else None)
+            continue
+        alone = chosen.count(entry) == 1
+        placements[p] = Placement("slot" if alone and entry in leaves else "free", entry)
+    return True
 
 
 def _slots(toc: tuple[TocEntry, ...], ta: int, inline: bool, tb: int) -> list[Placement]:
@@ -145,10 +170,6 @@ def _container(toc: tuple[TocEntry, ...], ta: int | None, tb: int) -> int | None
     return common[-1] if common else None
 
 
-def _skeleton(phrase: str) -> str:
-    return re.sub(r"[^\W_]+", lambda m: str(len(m.group())), fold(phrase))
-
-
 def _keep_leaf_text(texts, inside, anchor_rest, ta, placements) -> list[int]:
     """A leaf anchor has text: its inline rest, or else the paragraph after it. Paragraphs after
     that whose lead phrase has the same shape (「生态筑底、公园塑型」 → 4、4) stay under the
@@ -159,11 +180,11 @@ def _keep_leaf_text(texts, inside, anchor_rest, ta, placements) -> list[int]:
     first = lead_phrase(anchor_rest)
     if not first:
         return inside
-    shape = _skeleton(first)
+    shape = skeleton(first)
     taken = 0
     for p in inside:
         phrase = lead_phrase(texts[p])
-        if not phrase or _skeleton(phrase) != shape:
+        if not phrase or skeleton(phrase) != shape:
             break
         placements[p] = Placement("free", ta)
         taken += 1

@@ -21,6 +21,14 @@ class UnreadableFile(PolicyQAError):
     """A file cannot be turned into text (empty, binary, unsupported, undecodable)."""
 
 
+class FileTooLarge(UnreadableFile):
+    """A file above the build's size limit, refused before it is read."""
+
+
+class GarbledText(UnreadableFile):
+    """A text layer that extracts as garbage (a PDF whose fonts have no usable character mapping)."""
+
+
 class IndexNotBuilt(PolicyQAError):
     def __init__(self, where: str) -> None:
         super().__init__(

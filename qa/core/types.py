@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 
 # --- closed sets ---------------------------------------------------------------------------------
@@ -47,7 +48,10 @@ class SkipReason(StrEnum):
     MISSING = "missing"  # listed in the manifest, not in the folder
     UNSUPPORTED = "unsupported"  # a format no loader reads
     DUPLICATE_ID = "duplicate-id"  # two files would get one document id
-    UNREADABLE = "unreadable"  # empty, binary, undecodable, too large
+    UNREADABLE = "unreadable"  # empty, binary, undecodable
+    TOO_LARGE = "too-large"  # above the build's size limit: refused before reading
+    GARBLED = "garbled"  # a text layer that extracts as garbage (broken font encodings)
+    SYMLINK = "symlink"  # a link that loops or points nowhere
 
 
 OFFLINE_BACKEND = "offline"  # Answer.backend of the extractive answerer; otherwise the model's name
@@ -65,6 +69,7 @@ class DocumentMeta:
     kind: str = ""
     script: Script | str = ""  # "" when the text has no Chinese characters
     source: str = ""
+    doc_number: str = ""  # 文号 such as 国发〔2018〕42号, when the text carries one
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class LoadedFile:
     format: FileFormat
     encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"; "" for pdf/docx
     text: str
+    paragraphs: bool = False  # one paragraph per line already (layout-aware PDF, DOCX): never re-joined
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ class CleanText:
     text: str
     toc: tuple[TocEntry, ...] = ()
     removed_lines: int = 0
+    page_starts: tuple[int, ...] = ()  # offset in `text` where each page begins (paged formats)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,15 @@ class Document:
     text: str  # cleaned text (original script); Clause.start/end index into this
     content_hash: str  # sha256 of the cleaned text
     toc: tuple[TocEntry, ...] = ()
+    page_starts: tuple[int, ...] = ()  # offset in `text` where page 1, 2, … begins; () when unpaged
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding character `offset` of the text; None for an unpaged document."""
+        if not self.page_starts:
+            return None
+        from bisect import bisect_right
+
+        return max(1, bisect_right(self.page_starts, offset))
 
 
 @dataclass(frozen=True)
@@ -135,6 +151,15 @@ class Clause:
     part: int = 1
     parts: int = 1
     parent_id: str | None = None
+    page: int | None = None  # 1-based page where the clause starts (paged formats only)
+    # Units a responsibility note of the clause names (（牵头单位：…；责任单位：…）, （…等负责）); the
+    # note stays in `text` too, so it can be quoted. See index/ingest/lead_units.py.
+    lead_units: tuple[str, ...] = ()
+    responsible_units: tuple[str, ...] = ()
+    # Items kept inside this clause's text (a law's 第五条 with its （一）（二）), so 第五条（三）
+    # stays addressable: (label path relative to the clause, "（三）" or "（三）/2", start, end).
+    items: tuple[tuple[str, int, int], ...] = ()
+    aligned: bool = False  # placed under its 篇/章/节 by aligning the body with the table of contents
 
     @property
     def base_id(self) -> str:
@@ -150,9 +175,10 @@ class Filters:
     issuers: tuple[str, ...] = ()
     date_from: str = ""  # ISO date, inclusive
     date_to: str = ""
+    lead_units: tuple[str, ...] = ()  # clause-level: the clause names one of these as its lead unit
 
     def is_empty(self) -> bool:
-        return not (self.doc_ids or self.issuers or self.date_from or self.date_to)
+        return not (self.doc_ids or self.issuers or self.date_from or self.date_to or self.lead_units)
 
 
 @dataclass(frozen=True)
@@ -186,6 +212,7 @@ class BuildReport:
     unchanged: bool = False  # corpus and model as before: no new version was written
     model_id: str = ""  # the embedding model the vectors come from
     store: str = ""  # where the vectors are: a folder, or the Chroma server's URL
+    duplicates: tuple[str, ...] = ()  # duplicate documents / clause texts found, one message each
 
 
 # --- answering -----------------------------------------------------------------------------------
@@ -242,6 +269,19 @@ class SentenceCheck:
     reason: str = ""  # "" when verified; "uncited" | "figure-not-in-cited-clause"
 
 
+EvidenceLevel = Literal["strong", "partial", "weak"]
+
+
+@dataclass(frozen=True)
+class EvidenceStrength:
+    """How well the cited sentences match what the question asks (qa/answer/strength.py): its
+    words, years, figures and measure. Not correctness: the badge says what was checked."""
+
+    score: float  # 0..1
+    level: EvidenceLevel
+    missing: tuple[str, ...] = ()  # question words, years or figures no cited sentence holds
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str  # as the user asked it
@@ -256,6 +296,7 @@ class Answer:
     standalone_question: str = ""  # the follow-up rewritten, when it was rewritten
     notice: str = ""  # e.g. why the LLM answer fell back to the offline answerer
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in the order the stages ran
+    evidence: EvidenceStrength | None = None  # None for a refusal (nothing cited) or an answer made elsewhere
 
     @property
     def stage_seconds(self) -> dict[str, float]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest.chunk import MIN_PART_TOKENS, chunk_clauses, split_spans
+from index.ingest.chunk import MIN_PART_TOKENS, chunk_clauses, search_context, split_spans
 from index.ingest.clauses import parse_clauses
 from index.ingest.corpus import read_corpus
 from qa.core.text import to_search_text
@@ -35,7 +35,7 @@ def assert_exact_cover(doc: Document, clauses, chunks, budget: int) -> None:
         assert parts[0].start == clause.start and parts[-1].end == clause.end
         for i, part in enumerate(parts, start=1):
             assert part.text == doc.text[part.start : part.end]
-            assert part.search_text == to_search_text(part.text)
+            assert part.search_text == search_context(clause) + to_search_text(part.text)
             assert (part.part, part.parts) == (i, len(parts))
             assert part.ordinal == clause.ordinal and part.ref == clause.ref and part.parent_id == clause.parent_id
             if len(parts) > 1:
@@ -94,7 +94,7 @@ def test_corpus_chunks_cover_clauses():
     parsed, _ = read_corpus(Path(__file__).resolve().parents[2] / "data" / "corpus", 128, lambda done, total: None)
     for doc in parsed:
         clauses = parse_clauses(doc.document)
-        assert_exact_cover(doc.document, clauses, list(doc.clauses), 128)
+        assert_exact_cover(doc.document, clauses, chunk_clauses(clauses, 128), 128)
 
 
 def test_rejects_a_non_positive_budget():

@@ -238,7 +238,7 @@ def lost_headings_text(paragraphs_in_second_part: int) -> str:
             "前面的段落二。说明背景。",
             "第二节 主要原则 生态筑底、公园塑型。突出公园城市的本质内涵。",
             "创新驱动、高端引领。坚持创新。",
-            "这一段不再是原则。也许属于别的章节。",
+            "这一段另有所属。也许属于别的章节。",
             "战略定位的最后一段。紧挨着第二篇。",
             "第二篇 产业",
             *second,
@@ -255,13 +255,14 @@ def test_toc_alignment_when_counts_match():
     assert tree["第二篇/第四章/第一节"].ref == "第二篇 产业 第四章 第一节"
     assert tree["第二篇/第四章/第一节"].path[1] == "第四章 农业"
     assert tree["第二篇/第四章/第一节"].parent_id == "doc:第二篇"  # chapters have no text of their own
-    principle = tree["第一篇/第二章/第二节"]
-    assert principle.text == "第二节 主要原则"  # the inline heading split from its paragraph
-    children = [c for c in tree.values() if c.parent_id == principle.clause_id]
+    # the inline heading split from its paragraph is context of its clauses, not a clause
+    assert "第一篇/第二章/第二节" not in tree
+    children = [c for c in tree.values() if c.labels[:3] == ("第一篇", "第二章", "第二节") and len(c.labels) == 4]
     assert [c.heading for c in children] == ["生态筑底、公园塑型", "创新驱动、高端引领"]
+    assert all(c.path[2] == "第二节 主要原则" and "主要原则" in c.search_text for c in children)
     # between 第二节 and 第二篇 the TOC also has 第三节: nothing proves the paragraph is in 第二节,
     # only that it is in 第一篇 第二章 — which has no text, so the clause hangs under no clause
-    stray = next(c for c in tree.values() if c.text.startswith("这一段不再是原则"))
+    stray = next(c for c in tree.values() if c.text.startswith("这一段另有所属"))
     assert stray.labels[:2] == ("第一篇", "第二章") and len(stray.labels) == 3 and stray.parent_id is None
     # the paragraph right before the 第二篇 anchor ends the entry listed right before it
     assert tree["第一篇/第二章/第三节"].text == "战略定位的最后一段。紧挨着第二篇。"
@@ -270,9 +271,8 @@ def test_toc_alignment_when_counts_match():
 def test_heading_only_leaf_anchor_keeps_its_text():
     text = lost_headings_text(4).replace("第二节 主要原则 生态筑底", "第二节 主要原则\n生态筑底")
     tree = by_label_path(parse_clauses(make_document(text, TOC)))
-    principle = tree["第一篇/第二章/第二节"]
-    assert principle.text == "第二节 主要原则"
-    children = [c.heading for c in tree.values() if c.parent_id == principle.clause_id]
+    assert "第一篇/第二章/第二节" not in tree  # a heading alone is context, not a clause
+    children = [c.heading for c in tree.values() if c.labels[:3] == ("第一篇", "第二章", "第二节") and len(c.labels) == 4]
     assert children == ["生态筑底、公园塑型", "创新驱动、高端引领"]
 
 
@@ -299,7 +299,8 @@ def corpus_documents() -> dict[str, Document]:
     parsed, skipped = read_corpus(REPO / "data" / "corpus", 512, lambda done, total: None)
     assert not skipped
     for doc in parsed:  # the pipeline chunks exactly what the parser made
-        assert list(doc.clauses) == chunk_clauses(parse_clauses(doc.document), 512)
+        again = chunk_clauses(parse_clauses(doc.document), 512)
+        assert [(c.clause_id, c.text, c.path) for c in doc.clauses] == [(c.clause_id, c.text, c.path) for c in again]
     return {doc.document.meta.doc_id: doc.document for doc in parsed}
 
 
@@ -422,7 +423,8 @@ def test_every_clause_of_every_document(corpus_documents, corpus_clauses):
             assert before.end <= after.start, (before.clause_id, after.clause_id)
         for clause in clauses:
             assert clause.text == document.text[clause.start : clause.end] and clause.text.strip()
-            assert clause.search_text == to_search_text(clause.text)
+            # headings that are no clause of their own come first: the clause is searched with them
+            assert clause.search_text.endswith(to_search_text(clause.text))
             assert clause.clause_id == f"{doc_id}:{'/'.join(clause.labels)}"
             assert clause.doc_title == document.meta.title and (clause.part, clause.parts) == (1, 1)
             assert not any(word in clause.search_text for word in BOILERPLATE), clause.clause_id

@@ -135,3 +135,20 @@ def test_parse_file_with_and_without_metadata(tmp_path):
         parse_file(tmp_path / "missing.txt")
     with pytest.raises(UnreadableFile, match="does not exist"):
         read_corpus(tmp_path / "nowhere")
+
+
+def test_huge_files_and_looping_links_are_skipped_with_their_reason(tmp_path):
+    from pathlib import Path
+
+    from qa.core.types import SkipReason
+
+    (tmp_path / "ok.txt").write_text("某某办法\n第一条 有关单位应当做好相应工作。\n", encoding="utf-8")
+    (tmp_path / "huge.txt").write_text("有关单位应当做好相应工作。\n" * 2000, encoding="utf-8")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    parsed, skipped = read_corpus(tmp_path, max_bytes=20_000)
+    assert [p.document.meta.doc_id for p in parsed] == ["ok"]
+    kinds = {Path(s.path).name: (s.kind, s.reason) for s in skipped}
+    assert kinds["huge.txt"][0] == SkipReason.TOO_LARGE and "too large" in kinds["huge.txt"][1]
+    assert kinds["loop.txt"] == (SkipReason.SYMLINK, "symbolic link loops (it points back to itself)")
+    assert kinds["gone.txt"][0] == SkipReason.SYMLINK

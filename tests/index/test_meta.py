@@ -105,4 +105,7 @@ def test_document_ids_are_safe_and_stable():
     assert re.fullmatch(r"[a-z0-9-]+", chinese) and chinese == doc_id_for("低空经济行动计划")
     assert chinese != doc_id_for("低空经济行动计划（修订）")
     mixed = doc_id_for("2024 政策/草案 v2")
-    assert re.fullmatch(r"[a-z0-9-]+", mixed) and mixed.startswith("2024-v2-")
+    assert re.fullmatch(r"[a-z0-9-]+", mixed) and mixed.startswith("2024-") and "-v2-" in mixed
+    # readable: the pinyin of the name's words, not an opaque hash
+    assert chinese.startswith("dikong-jingji-")
+    assert len(doc_id_for("关于加快发展数字经济推动产业转型升级的实施意见（2023—2025年）")) <= 48 + 7

@@ -1,0 +1,69 @@
+"""Numbering read as sequences (index/ingest/sequences.py): hand-made documents, one per failure
+class, checked by clause ids and texts through the real parser."""
+from __future__ import annotations
+
+import hashlib
+
+from index.ingest.clauses import parse_clauses
+from qa.core.types import Document, DocumentMeta
+
+
+def parse(text: str, title: str = "关于做好测试工作的意见") -> dict:
+    meta = DocumentMeta(doc_id="doc", title=title, short_title=title)
+    doc = Document(meta, "doc.txt", "txt", "utf-8", text, hashlib.sha256(text.encode()).hexdigest())
+    return {"/".join(c.labels): c for c in parse_clauses(doc)}
+
+
+def test_items_run_on_across_sections_and_into_the_next_top_section():
+    tree = parse("一、总体要求\n（一）基本原则\n1.坚持统筹推进。做好测试。\n2.坚持问题导向。抓好落实。\n"
+                 "（二）主要目标\n3.到2025年，覆盖率达到九成。\n4.到2027年，体系基本建立。\n"
+                 "二、重点任务\n5.加强组织领导。明确责任分工。\n6.强化资金保障。加大投入力度。")
+    assert tree["一/（二）/3"].text.startswith("3.到2025年") and tree["一/（二）/4"].text.endswith("基本建立。")
+    assert tree["二/5"].text == "5.加强组织领导。明确责任分工。"
+    assert tree["二/6"].parent_id == "doc:二"
+
+
+def test_a_label_that_reads_as_a_decimal_is_the_next_item():
+    tree = parse("一、人才项目\n1.青年英才计划。每年遴选青年人才。\n2.博士后计划。每年招收博士后。\n"
+                 "3.121人才梯队项目。分三个层次培养人才。\n4.高端人才引进。引进高端人才20名。")
+    assert tree["一/3"].text == "3.121人才梯队项目。分三个层次培养人才。"
+    assert tree["一/2"].text == "2.博士后计划。每年招收博士后。"  # item 2 no longer swallows item 3
+    assert tree["一/4"].heading == "高端人才引进"
+
+
+def test_a_decimal_figure_opening_a_paragraph_is_not_an_item():
+    tree = parse("一、主要目标\n1.经济总量。地区生产总值稳步增长。\n2.5亿元专项资金全部到位。\n2.产业结构。持续优化。")
+    assert tree["一/1"].text.endswith("2.5亿元专项资金全部到位。")
+    assert tree["一/2"].text == "2.产业结构。持续优化。"
+
+
+def test_a_restarted_list_is_a_new_list_when_its_second_item_follows():
+    tree = parse("一、加强组织领导，明确责任分工。\n二、强化资金保障，加大投入力度。\n三、做好宣传引导，营造良好氛围。\n"
+                 "附件：目录使用说明\n一、本目录依据学科名称编制，是核定科目的依据。\n二、本目录分一级科目和二级科目。")
+    assert tree["一~2"].text.startswith("一、本目录依据") and tree["二~2"].text.startswith("二、本目录分")
+    assert "本目录" not in tree["三"].text
+
+
+def test_a_lone_restart_without_a_second_item_stays_text():
+    tree = parse("一、加强组织领导。明确责任。\n二、强化资金保障。加大投入。\n一、二级医院可以申请。说明。\n三、做好宣传引导。营造氛围。")
+    assert tree["二"].text.endswith("一、二级医院可以申请。说明。")
+    assert tree["三"].text.startswith("三、做好宣传")
+
+
+def test_a_skipped_number_is_accepted_when_the_list_goes_on_from_it():
+    tree = parse("一、任务\n1.第一项。说明。\n2.第二项。说明。\n4.第四项。说明。\n5.第五项。说明。")
+    assert tree["一/4"].text == "4.第四项。说明。" and tree["一/2"].text == "2.第二项。说明。"
+
+
+def test_an_item_glued_to_the_previous_one_by_line_joining_is_split():
+    tree = parse("一、填报说明\n1．申报表由申请单位填报。表中列出全部科目。 2．凡设置二级科目的，应填报到二级科目。\n"
+                 "3．只开展专科诊疗的，填报所属科目。 二、本通知自发布之日起施行。")
+    assert tree["一/1"].text == "1．申报表由申请单位填报。表中列出全部科目。"
+    assert tree["一/2"].text == "2．凡设置二级科目的，应填报到二级科目。"
+    assert tree["一/3"].text == "3．只开展专科诊疗的，填报所属科目。"
+    assert tree["二"].text == "二、本通知自发布之日起施行。"
+
+
+def test_a_cross_reference_after_a_sentence_end_does_not_split():
+    tree = parse("一、任务\n1.按期完成。详见附件。3.5万元由财政承担。\n2.按时报送。说明。")
+    assert tree["一/1"].text == "1.按期完成。详见附件。3.5万元由财政承担。"
