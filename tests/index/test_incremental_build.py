@@ -1,0 +1,139 @@
+"""Incremental builds by document (add, change, delete, nothing) against the embedded store and a
+`chroma run` server, and a second host answering from the server's index without building."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.build import build_index, open_index
+from index.store.chroma import ClauseStore
+from index.store.versions import IndexLayout
+from qa.core.text import to_search_text
+from qa.core.types import Filters
+from standin_embedder import StandInEmbedder
+
+CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
+TOPICS = {
+    "alpha": ["建设量子通信骨干网络，推进量子密钥分发应用。", "培育量子计算产业集群，建设量子科学中心。"],
+    "beta": ["完善城市地下综合管廊体系，统筹地下空间开发。", "推进老旧管网改造，提升城市排水防涝能力。"],
+    "gamma": ["发展冰雪运动产业，建设高山滑雪训练基地。", "举办冰雪旅游节庆活动，打造冰雪旅游品牌。"],
+}
+
+
+def document(name: str, sentences: list[str]) -> str:
+    items = "\n".join(f"（{'一二三四'[i]}）{s}" for i, s in enumerate(sentences))
+    return f"{name}发展实施方案\n\n一、主要任务\n{items}\n二、保障措施\n（一）加强组织领导，落实{name}工作责任。\n"
+
+
+def write(corpus: Path, name: str, sentences: list[str] | None = None) -> Path:
+    corpus.mkdir(parents=True, exist_ok=True)
+    path = corpus / f"{name}.txt"
+    path.write_text(document(name, sentences or TOPICS[name]), encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_port(tmp_path_factory):
+    if not CHROMA.exists():
+        pytest.skip(f"no chroma CLI at {CHROMA}")
+    port = free_port()
+    process = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma-incremental")),
+                                "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("the Chroma server did not start")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_args(request) -> dict:
+    if request.param == "embedded":
+        return {}
+    return {"chroma_host": "127.0.0.1", "chroma_port": request.getfixturevalue("chroma_port")}
+
+
+def top_docs(reader, question: str, k: int = 3) -> tuple[set[str], set[str]]:
+    text = to_search_text(question)
+    bm25 = {c.doc_id for c, _ in reader.bm25_search(text, k, Filters())}
+    dense = {c.doc_id for c, _ in reader.dense_search(StandInEmbedder().embed_query(text), k, Filters())}
+    return bm25, dense
+
+
+def test_add_change_delete_touch_one_document(tmp_path, store_args):
+    corpus, index_dir, cache = tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"
+    embedder = StandInEmbedder()
+    write(corpus, "alpha"), write(corpus, "beta")
+    first = build_index(corpus, index_dir, embedder, cache, **store_args)
+    reader = open_index(index_dir, embedder, **store_args)
+    alpha_before = reader.clauses("alpha")
+    assert first.added == ("alpha", "beta") and [m.doc_id for m in reader.documents()] == ["alpha", "beta"]
+
+    write(corpus, "gamma")
+    added = build_index(corpus, index_dir, embedder, cache, **store_args)
+    assert added.added == ("gamma",) and added.changed == added.removed_documents == ()
+    # Only the new document was embedded (its headings' vectors were already in the cache).
+    assert 2 <= added.embedded <= len(reader.clauses("gamma")) and added.reused == added.clauses - added.embedded
+    assert reader.clauses("alpha") == alpha_before
+    assert top_docs(reader, "冰雪旅游品牌", 1) == ({"gamma"}, {"gamma"})
+
+    write(corpus, "alpha", ["建设量子通信骨干网络，推进量子密钥分发应用。", "建设海洋牧场示范区，发展深远海养殖。"])
+    changed = build_index(corpus, index_dir, embedder, cache, **store_args)
+    assert changed.changed == ("alpha",) and changed.added == () and changed.embedded == 1
+    texts = " ".join(c.text for c in reader.clauses("alpha"))
+    assert "海洋牧场" in texts and "量子计算产业集群" not in texts
+    assert top_docs(reader, "海洋牧场 深远海养殖", 1) == ({"alpha"}, {"alpha"})
+    assert all("量子计算" not in c.text for c, _ in reader.bm25_search(to_search_text("量子计算产业集群"), 10, Filters()))
+
+    beta_ids = [c.clause_id for c in reader.clauses("beta")]
+    (corpus / "beta.txt").unlink()
+    removed = build_index(corpus, index_dir, embedder, cache, **store_args)
+    assert removed.removed_documents == ("beta",) and removed.embedded == 0
+    assert reader.get(beta_ids) == [] and reader.clauses("beta") == []
+    bm25, dense = top_docs(reader, "地下综合管廊 排水防涝", 10)
+    assert "beta" not in bm25 | dense and dense  # gone from both retrievers
+    layout = IndexLayout(index_dir)
+    store = ClauseStore(layout.chroma, store_args.get("chroma_host", ""), store_args.get("chroma_port", 8000))
+    assert store.count(reader.stats()["collection"]) == removed.clauses  # no retired rows left behind
+
+    again = build_index(corpus, index_dir, embedder, cache, **store_args)
+    assert again.unchanged and again.generation == removed.generation
+
+
+def test_a_second_host_answers_from_the_servers_index(tmp_path, chroma_port):
+    """Two app replicas: different local folders, one index in the Chroma server, one build."""
+    corpus, embedder = tmp_path / "corpus", StandInEmbedder()
+    write(corpus, "alpha"), write(corpus, "gamma")
+    server = {"chroma_host": "127.0.0.1", "chroma_port": chroma_port, "index_name": "shared"}
+    built = build_index(corpus, tmp_path / "builder", embedder, tmp_path / "cache", **server)
+    replica = open_index(tmp_path / "replica", embedder, **server)  # nothing built in this folder
+    assert replica.stats()["generation"] == built.generation
+    assert top_docs(replica, "冰雪旅游品牌", 1) == ({"gamma"}, {"gamma"})
+    assert (tmp_path / "replica" / "keyword").is_dir()  # the keyword segments, fetched once
+
+    write(corpus, "beta")
+    build_index(corpus, tmp_path / "builder", embedder, tmp_path / "cache", **server)
+    replica._state(force=True)  # a replica looks at the pointer again within a second anyway
+    assert top_docs(replica, "地下综合管廊", 1) == ({"beta"}, {"beta"})
