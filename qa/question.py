@@ -95,7 +95,7 @@ def as_filters(value: Filters | Mapping | None) -> Filters | None:
                           hint="Filters take: " + ", ".join(_FILTER_FIELDS) + ".")
     given = {}
     for key, item in value.items():
-        if key in ("doc_ids", "issuers"):
+        if key in ("doc_ids", "issuers", "lead_units"):
             item = (item,) if isinstance(item, str) else tuple(item or ())
         given[key] = item if item is not None else ""
     return Filters(**given)

@@ -7,10 +7,11 @@ lazily on first use, so a face that only lists documents never loads the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from qa.core.errors import BadQuestion, NoMatchingDocuments
+from qa.core.errors import BadQuestion
 from qa.core.types import Answer, AnswerMode, BuildReport, Clause, DocumentMeta, Filters, Hit
 from qa.offline import prepare_offline
 from qa.settings import Settings
@@ -48,6 +49,7 @@ class PolicyQA:
             chunk_tokens=s.chunk_tokens,
             chroma_host=s.chroma_host,
             chroma_port=s.chroma_port,
+            index_name=s.index_name,
             force=force,
             **({"progress": progress} if progress else {}),
         )
@@ -72,8 +74,9 @@ class PolicyQA:
         from index.embed import CachingEmbedder, EmbeddingCache, make_embedder
 
         s = self.settings
-        api_key = s.openai_api_key.get_secret_value() if s.openai_api_key else ""
-        embedder = make_embedder(s.embedding_model, base_url=s.embedding_base_url, api_key=api_key)
+        key = s.embedding_api_key or s.openai_api_key
+        embedder = make_embedder(s.embedding_model, base_url=s.embedding_base_url,
+                                 api_key=key.get_secret_value() if key else "", concurrency=s.embedding_concurrency)
         return CachingEmbedder(embedder, EmbeddingCache(self.embedding_cache)) if self.embedding_cache else embedder
 
     @cached_property
@@ -83,7 +86,8 @@ class PolicyQA:
         from index.build import open_index
 
         s = self.settings
-        return open_index(s.index_dir, self._embedder, chroma_host=s.chroma_host, chroma_port=s.chroma_port)
+        return open_index(s.index_dir, self._embedder, chroma_host=s.chroma_host, chroma_port=s.chroma_port,
+                          index_name=s.index_name)
 
     # --- retrieval -----------------------------------------------------------------------------
     @cached_property
@@ -95,25 +99,26 @@ class PolicyQA:
 
         s = self.settings
         return HybridRetriever(reader=self._index, embedder=self._embedder, k=s.top_k,
-                               max_question_chars=s.max_question_chars, fusion=s.tuning.fusion, sources=self.sources)
+                               max_question_chars=s.max_question_chars, fusion=s.tuning.fusion, sources=self.sources,
+                               english_cache=str(s.home / "cache"))
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         return self.retriever.search(question, k=k, filters=filters)
 
     def check_filters(self, filters: Filters | None) -> None:
         """Raises BadQuestion for a document filter naming a document the index does not hold,
-        and NoMatchingDocuments when the filters together leave no document: that is not the
-        documents being silent, and must not be answered as if it were."""
-        if filters is None or filters.is_empty():
-            return
-        self.retriever.check_filters(filters)
-        from index.store.chroma import document_matches
+        and NoMatchingDocuments when the filters together leave nothing to search: that is not
+        the documents being silent, and must not be answered as if it were."""
+        self.retrieval.check_filters(filters)
 
-        if not any(document_matches(meta, filters) for meta in self.documents()):
-            raise NoMatchingDocuments(
-                "No document matches these filters: " + describe_filters(filters) + ".",
-                hint="Widen the filters (documents, issuers, dates) or clear them.",
-            )
+    def lead_unit_counts(self, filters: Filters | None = None) -> dict[str, int]:
+        """The lead units clauses name (牵头单位 and the like), with clause counts, most first;
+        only in the documents `filters` lets through when given."""
+        from qa.retrieve.strategies import lead_unit_counts
+
+        allowed = {meta.doc_id for meta in self.documents_matching(replace(filters, lead_units=())
+                                                                    if filters else None)}
+        return lead_unit_counts(c for c in self.clauses() if c.doc_id in allowed)
 
     @cached_property
     def conversations(self):
@@ -160,27 +165,32 @@ class PolicyQA:
         )
 
     @cached_property
+    def retrieval(self):
+        """Every retrieval strategy over the hybrid retriever (qa.retrieve.strategies.Retrieval)."""
+        from qa.retrieve.strategies import Retrieval
+
+        tuning = self.settings.tuning
+        return Retrieval(self.retriever, tuning.retrieval, tuning.answer)
+
+    @cached_property
     def _answer_chain(self):
         from qa.answer.extractive import ExtractiveAnswerer
         from qa.chain import AnswerChain
-        from qa.retrieve.strategies import Retrieval
 
         s = self.settings
         tuning = s.tuning
         llm = self.llm() if s.llm_configured else None
         extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights,
                                         thresholds=tuning.refusal, selection=tuning.answer)
-        retrieval = Retrieval(self.retriever, tuning.retrieval, tuning.answer)
-        return AnswerChain(retrieval, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
+        return AnswerChain(self.retrieval, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
 
     def _term_weights(self):
         """IDF over the indexed clauses, recomputed when the index changes."""
         from qa.answer.terms import TermWeights
 
-        clauses = self.clauses()
-        key = (len(clauses), clauses[0].clause_id if clauses else "", clauses[-1].clause_id if clauses else "")
+        key = self._index.generation  # cheap to ask every question; the clauses are not
         if getattr(self, "_weights_key", None) != key:
-            self._weights = TermWeights(c.search_text for c in clauses)
+            self._weights = TermWeights(c.search_text for c in self.clauses())
             self._weights_key = key
         return self._weights
 
@@ -199,14 +209,3 @@ class PolicyQA:
     def clause_counts(self) -> dict[str, int]:
         """Indexed clauses per document id."""
         return dict(self.index_stats()["per_document"])
-
-
-def describe_filters(filters: Filters) -> str:
-    parts = []
-    if filters.doc_ids:
-        parts.append("documents " + ", ".join(filters.doc_ids))
-    if filters.issuers:
-        parts.append("issuers " + "、".join(filters.issuers))
-    if filters.date_from or filters.date_to:
-        parts.append(f"dated {filters.date_from or '…'} to {filters.date_to or '…'}")
-    return "; ".join(parts)

@@ -100,6 +100,10 @@ def documents_router(service) -> APIRouter:
         counts = service.clause_counts()
         return {"documents": [view(m, counts) for m in service.documents()], "hidden": hidden_documents(settings)}
 
+    @router.get("/lead-units", summary="The lead units (牵头单位…) clauses name, with clause counts: the lead-unit filter's choices")
+    def list_lead_units() -> dict:
+        return {"lead_units": [{"unit": unit, "clauses": n} for unit, n in service.lead_unit_counts().items()]}
+
     @router.get("/documents/{doc_id}", summary="One document with its clauses in document order")
     def get_document(doc_id: str) -> dict:
         meta = find(doc_id)

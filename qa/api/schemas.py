@@ -18,7 +18,7 @@ from qa.compare import Comparison
 from qa.conversations import Conversation, ConversationSummary
 from qa.core.dates import span_bound
 from qa.core.serialize import answer_view, to_data
-from qa.core.types import Answer, AnswerMode, Citation, Clause, DocumentMeta, Filters, Hit, SentenceCheck
+from qa.core.types import Answer, AnswerMode, Citation, Clause, DocumentMeta, EvidenceStrength, Filters, Hit, SentenceCheck
 
 MAX_LIST = 100  # documents, issuers, history turns or answers in one request
 
@@ -47,6 +47,8 @@ class FiltersIn(Body):
 
     doc_ids: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST)
     issuers: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST)
+    lead_units: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST,
+                                        description="Only clauses led by one of these units (GET /api/lead-units)")
     date_from: ShortText = ""
     date_to: ShortText = ""
 
@@ -60,7 +62,7 @@ class FiltersIn(Body):
     def to_filters(self) -> Filters:
         def bound(value: str, upper: bool) -> str:
             return span_bound(value, upper).isoformat() if value else ""
-        return Filters(doc_ids=tuple(self.doc_ids), issuers=tuple(self.issuers),
+        return Filters(doc_ids=tuple(self.doc_ids), issuers=tuple(self.issuers), lead_units=tuple(self.lead_units),
                        date_from=bound(self.date_from, False), date_to=bound(self.date_to, True))
 
 
@@ -141,6 +143,14 @@ class UnverifiedIn(BaseModel):
     missing_figures: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST)
 
 
+class EvidenceIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    score: float = Field(0.0, ge=0.0, le=1.0)
+    level: Literal["strong", "partial", "weak"] = "weak"
+    missing: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST)
+
+
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -151,6 +161,7 @@ class AnswerIn(BaseModel):
     verified: bool = False
     citations: list[CitationIn] = Field(default_factory=list, max_length=MAX_LIST)
     unverified: list[UnverifiedIn] = Field(default_factory=list, max_length=MAX_LIST)
+    evidence: EvidenceIn | None = None
 
     def to_answer(self) -> Answer:
         checks = tuple(SentenceCheck(sentence=u.sentence, markers=(), figures=tuple(u.missing_figures),
@@ -159,7 +170,9 @@ class AnswerIn(BaseModel):
         citations = tuple(Citation(n=c.n, clause_id=c.clause_id, doc_id=c.doc_id, doc_title=c.doc_title, ref=c.ref,
                                    text=c.text, quote=c.quote) for c in self.citations)
         return Answer(question=self.question, text=self.answer, citations=citations, refused=self.refused,
-                      backend=self.backend, verified=self.verified, checks=checks)
+                      backend=self.backend, verified=self.verified, checks=checks,
+                      evidence=EvidenceStrength(self.evidence.score, self.evidence.level, tuple(self.evidence.missing))
+                      if self.evidence else None)
 
 
 class MemoRequest(Body):
@@ -189,7 +202,8 @@ def document_view(meta: DocumentMeta, origin: str, clauses: int | None = None) -
 def clause_view(clause: Clause) -> dict:
     return {"clause_id": clause.clause_id, "ref": clause.ref,
             "path": list(clause.path), "heading": clause.heading, "text": clause.text,
-            "part": clause.part, "parts": clause.parts}
+            "part": clause.part, "parts": clause.parts, "page": clause.page,
+            "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units)}
 
 
 def hit_view(rank: int, hit: Hit, documents: dict[str, DocumentMeta]) -> dict:
@@ -199,6 +213,7 @@ def hit_view(rank: int, hit: Hit, documents: dict[str, DocumentMeta]) -> dict:
         "rank": rank, "clause_id": hit.clause_id, "doc_id": clause.doc_id, "doc_title": clause.doc_title,
         "issuer": meta.issuer if meta else "", "date": meta.date if meta else "",
         "ref": clause.ref, "path": list(clause.path), "heading": clause.heading, "text": hit.text or clause.text,
+        "page": clause.page, "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units),
         "score": round(hit.score, 6), "dense_rank": hit.dense_rank, "bm25_rank": hit.bm25_rank,
         "dense_score": hit.dense_score, "bm25_score": hit.bm25_score,
     }

@@ -16,10 +16,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from qa.cli.retrieve import BatchOption, read_batch, require_question_or_batch
+from qa.cli.retrieve import BatchOption, LeadUnitOption, read_batch, require_question_or_batch
 from qa.core.errors import BadQuestion, LLMError
 from qa.core.serialize import answer_view
-from qa.core.types import OFFLINE_BACKEND, Answer, AnswerMode, Filters
+from qa.core.messages import answer_state
+from qa.core.types import OFFLINE_BACKEND, Answer, AnswerMode, Filters, Language
 from qa.question import printable
 
 
@@ -31,6 +32,7 @@ def ask(
     question: Annotated[str | None, typer.Argument(help="The question. Omit it when using --batch.")] = None,
     k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Clauses to retrieve [default: POLICYQA_TOP_K]")] = None,
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only use this document id (repeatable).")] = None,
+    lead_unit: LeadUnitOption = None,
     mode: Annotated[str, typer.Option("--mode", help="auto (LLM when configured), offline or llm (exit 1 when the model fails and the offline answer is shown).")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of formatted text.")] = False,
     batch: BatchOption = None,
@@ -44,7 +46,7 @@ def ask(
     from qa.settings import load_settings
 
     service = PolicyQA(load_settings())
-    filters = Filters(doc_ids=tuple(doc or ()))
+    filters = Filters(doc_ids=tuple(doc or ()), lead_units=tuple(lead_unit or ()))
     service.check_filters(filters)  # an unknown --doc fails once, before any question runs
     if batch is not None:
         _ask_batch(service, batch, k, filters, mode)
@@ -118,7 +120,10 @@ def print_answer(console: Console, answer: Answer, show_notice: bool = True) -> 
         console.print("[bold]References[/]")
         for c in answer.citations:
             console.print(f"  {escape(f'[{c.n}]')} 《{escape(c.doc_title)}》{escape(c.ref)}")
-    state = "refused" if answer.refused else ("verified" if answer.verified else "NOT fully verified")
-    console.print(f"[dim]backend: {escape(answer.backend)} · {state}[/]")
+    # The same words as the web badge: which checks ran and how closely the evidence matches.
+    level = answer.evidence.level if answer.evidence else ""
+    state = answer_state(answer.refused, answer.verified, level, Language.EN)
+    missing = f" (not found: {'、'.join(answer.evidence.missing)})" if answer.evidence and answer.evidence.missing else ""
+    console.print(f"[dim]backend: {escape(answer.backend)} · {escape(state)}{escape(missing)}[/]")
     if answer.notice and show_notice:
         console.print(f"[cyan]Notice:[/] {escape(answer.notice)}")

@@ -48,6 +48,9 @@ def build(
     console.print(f"Index location: {report.index_dir}", soft_wrap=True, highlight=False)
 
 
+MAX_DUPLICATE_LINES = 10  # a corpus of reposts can have hundreds; the first ones say enough
+
+
 def summary(report: BuildReport) -> Table:
     table = Table(title="Index unchanged (corpus and model as before)" if report.unchanged else "Index built",
                   show_header=False)
@@ -62,6 +65,12 @@ def summary(report: BuildReport) -> Table:
     table.add_row("skipped", str(len(report.skipped)))
     for skipped in report.skipped:
         table.add_row("", f"{Path(skipped.path).name}: {skipped.reason}")
+    if report.duplicates:
+        table.add_row("duplicates", str(len(report.duplicates)))
+        for line in report.duplicates[:MAX_DUPLICATE_LINES]:
+            table.add_row("", line)
+        if len(report.duplicates) > MAX_DUPLICATE_LINES:
+            table.add_row("", f"… and {len(report.duplicates) - MAX_DUPLICATE_LINES} more")
     table.add_row("clauses", str(report.clauses))
     table.add_row("embedded / reused", f"{report.embedded} / {report.reused}")
     table.add_row("seconds", f"{report.seconds:.1f}")
@@ -129,6 +138,11 @@ def clause_json(clause: Clause) -> dict:
         "parent_id": clause.parent_id,
         "start": clause.start,
         "end": clause.end,
+        "page": clause.page,
+        "lead_units": list(clause.lead_units),
+        "responsible_units": list(clause.responsible_units),
+        "items": [{"label": label, "start": start, "end": end} for label, start, end in clause.items],
+        "aligned": clause.aligned,
     }
 
 
@@ -146,7 +160,11 @@ def clause_trees(clauses: Sequence[Clause], titles: dict[str, str]) -> dict[str,
         snippet = text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
         parts = f" [dim]({clause.parts} parts)[/]" if clause.parts > 1 else ""
         heading = f" [bold]{_escape(clause.heading)}[/]" if clause.heading else ""
-        label = f"[cyan]{_escape(clause.ref or '(preamble)')}[/]{heading}{parts} [dim]{clause.clause_id}[/]\n{_escape(snippet)}"
+        lead = f" [magenta]牵头：{_escape('、'.join(clause.lead_units))}[/]" if clause.lead_units else ""
+        lead += " [yellow](placed by TOC alignment)[/]" if clause.aligned else ""
+        lead += f" [dim]items {_escape(' '.join(i[0] for i in clause.items))}[/]" if clause.items else ""
+        label = (f"[cyan]{_escape(clause.ref or '(preamble)')}[/]{heading}{parts}{lead} [dim]{clause.clause_id}[/]"
+                 f"\n{_escape(snippet)}")
         nodes[clause.base_id] = parent.add(label)
     return trees
 
@@ -155,6 +173,22 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+@index_app.command("units")
+def units(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """The lead units (牵头单位…) the indexed clauses name, with clause counts: what --lead-unit takes."""
+    counts = _service().lead_unit_counts()
+    if as_json:
+        typer.echo(json.dumps([{"unit": unit, "clauses": n} for unit, n in counts.items()], ensure_ascii=False))
+        return
+    if not counts:
+        console.print("No clause of the indexed documents names a lead unit.")
+        return
+    table = Table("lead unit", "clauses")
+    for unit, n in counts.items():
+        table.add_row(_escape(unit), str(n))
+    console.print(table)
 
 
 @index_app.command("stats")

@@ -17,6 +17,10 @@ from qa.question import printable, strip_control
 SNIPPET_CHARS = 60
 
 
+LeadUnitOption = Annotated[
+    list[str] | None,
+    typer.Option("--lead-unit", help="Only clauses this unit leads (牵头单位; repeatable). `policyqa index units` lists them."),
+]
 BatchOption = Annotated[
     Path | None,
     typer.Option("--batch", dir_okay=False, help="One question per line, or JSONL with a \"question\" field; prints one JSON object per line."),
@@ -36,6 +40,7 @@ def retrieve(
     question: Annotated[str | None, typer.Argument(help="The question. Omit it when using --batch.")] = None,
     k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Clauses to return [default: POLICYQA_TOP_K]")] = None,
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search this document id (repeatable).")] = None,
+    lead_unit: LeadUnitOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     batch: BatchOption = None,
 ) -> None:
@@ -45,9 +50,9 @@ def retrieve(
     from qa.settings import load_settings
 
     service = PolicyQA(load_settings())
-    filters = Filters(doc_ids=tuple(doc or ()))
+    filters = Filters(doc_ids=tuple(doc or ()), lead_units=tuple(lead_unit or ()))
     retriever = service.retriever
-    retriever.check_filters(filters)  # an unknown --doc fails once, before any question runs
+    service.check_filters(filters)  # an unknown --doc (or filters matching nothing) fails once, before any question runs
 
     if batch is not None:
         failed = _run_batch(retriever, read_batch(batch), k, filters)

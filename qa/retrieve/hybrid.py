@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -21,7 +22,8 @@ from qa.core.clause_parts import join_parts, whole_clauses
 from qa.core.config import FusionConfig
 from qa.core.errors import BadQuestion
 from qa.core.ids import doc_id_of, is_within, part_ids
-from qa.core.types import Clause, DocumentMeta, Filters, Hit
+from qa.core.text import question_language
+from qa.core.types import Clause, DocumentMeta, Filters, Hit, Language
 from qa.question import as_filters, prepare_question
 from qa.retrieve.fusion import collapse_parts, fuse
 
@@ -38,6 +40,7 @@ class HybridRetriever(BaseRetriever):
     fusion: FusionConfig = FusionConfig()
     sources: tuple[str, ...] = SOURCES  # ("dense",) or ("bm25",) for single-retriever runs
     filters: Filters = Filters()  # used by the LangChain interface, which passes only a query
+    english_cache: str = ""  # folder for the English→Chinese term index (qa/retrieve/english_terms.py)
 
     def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """The k best clauses for `question`, best first; parts of one clause count once."""
@@ -56,10 +59,20 @@ class HybridRetriever(BaseRetriever):
             vector = self.embedder.embed_query(prepared.search_text)
             dense = self.reader.dense_search(vector, depth, filters)
         if "bm25" in self.sources:
-            bm25 = self.reader.bm25_search(prepared.search_text, depth, filters)
+            bm25 = self.reader.bm25_search(self.keyword_text(question, prepared.search_text), depth, filters)
         hits = collapse_parts(fuse(dense, bm25, self.fusion))[:k]
         texts = whole_texts(self.reader, [hit.clause for hit in hits])
         return [replace(hit, text=texts[hit.clause.base_id]) for hit in hits]
+
+    def keyword_text(self, question: str, search_text: str) -> str:
+        """What BM25 searches: the question, plus Chinese words for an English question's terms."""
+        if question_language(question) is not Language.EN:
+            return search_text
+        from qa.retrieve.english_terms import chinese_terms
+
+        titles = [meta.title for meta in self.reader.documents()]
+        terms = chinese_terms(question, titles, Path(self.english_cache) if self.english_cache else None)
+        return " ".join([search_text, *terms])
 
     def check_filters(self, filters: Filters) -> None:
         """Reject a document filter naming a document the index does not hold."""

@@ -10,13 +10,13 @@ Plain hybrid search (qa/retrieve/hybrid.py) answers most questions. Around it:
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from index.store.chroma import document_matches
 from qa.core.config import TUNING, AnswerSelection, RetrievalStrategy
 from qa.core.errors import NoMatchingDocuments
-from qa.core.types import Citation, DocumentMeta, Filters, Hit
+from qa.core.types import Citation, Clause, DocumentMeta, Filters, Hit
 from qa.retrieve.docnames import document_mentions, without_mentions
 from qa.retrieve.hybrid import HybridRetriever, clause_family
 
@@ -44,14 +44,18 @@ class Retrieval:
 
     def check_filters(self, filters: Filters | None) -> None:
         """BadQuestion for a document id the index does not hold; NoMatchingDocuments when the
-        filters together leave no document, which must not be answered as the documents'
-        silence. Checked once per question, before any search."""
+        filters together leave no document, or no clause led by the lead units asked — which
+        must not be answered as the documents' silence. Checked once per question, before any search."""
         if filters is None or filters.is_empty():
             return
         self.retriever.check_filters(filters)
-        if not any(document_matches(meta, filters) for meta in self.documents()):
-            raise NoMatchingDocuments("No document matches these filters.",
-                                      hint="Widen the filters (documents, issuers, dates) or clear them.")
+        documents = {meta.doc_id for meta in self.documents() if document_matches(meta, filters)}
+        if documents and filters.lead_units:
+            led = lead_unit_counts(c for c in self.retriever.reader.clauses() if c.doc_id in documents)
+            documents = documents if any(unit in led for unit in filters.lead_units) else set()
+        if not documents:
+            raise NoMatchingDocuments("Nothing to search: no document (or no clause) matches these filters: " + describe_filters(filters) + ".",
+                                      hint="Widen the filters (documents, issuers, dates, lead units) or clear them.")
 
     def family(self, clause_id: str) -> list[Hit]:
         """A clause and the clauses under it, in document order (parts joined)."""
@@ -94,3 +98,26 @@ class Retrieval:
                 out.extend(replace(child, score=hit.score) for child in children)
                 seen.update(child.clause_id for child in children)
         return out
+
+
+def lead_unit_counts(clauses: Iterable[Clause]) -> dict[str, int]:
+    """Each lead unit the clauses name, with how many clauses it leads (parts counted once),
+    most first: the choices a lead-unit filter offers."""
+    seen: dict[str, set[str]] = {}
+    for clause in clauses:
+        for unit in clause.lead_units:
+            seen.setdefault(unit, set()).add(clause.base_id)
+    return dict(sorted(((unit, len(ids)) for unit, ids in seen.items()), key=lambda item: (-item[1], item[0])))
+
+
+def describe_filters(filters: Filters) -> str:
+    parts = []
+    if filters.doc_ids:
+        parts.append("documents " + ", ".join(filters.doc_ids))
+    if filters.issuers:
+        parts.append("issuers " + "、".join(filters.issuers))
+    if filters.lead_units:
+        parts.append("lead units " + "、".join(filters.lead_units))
+    if filters.date_from or filters.date_to:
+        parts.append(f"dated {filters.date_from or '…'} to {filters.date_to or '…'}")
+    return "; ".join(parts)

@@ -41,8 +41,8 @@ def date_bound(value: str, upper: bool) -> str:
     return bound.isoformat()
 
 
-def make_filters(doc_ids, issuers, date_from: str, date_to: str) -> Filters:
-    return Filters(doc_ids=tuple(doc_ids or ()), issuers=tuple(issuers or ()),
+def make_filters(doc_ids, issuers, date_from: str, date_to: str, lead_units=()) -> Filters:
+    return Filters(doc_ids=tuple(doc_ids or ()), issuers=tuple(issuers or ()), lead_units=tuple(lead_units or ()),
                    date_from=date_bound(date_from, upper=False), date_to=date_bound(date_to, upper=True))
 
 
@@ -79,6 +79,10 @@ class ChatApp:
     def issuer_choices(self) -> list[str]:
         return sorted({m.issuer for m in self.service.documents() if m.issuer})
 
+    def lead_unit_choices(self) -> list[tuple[str, str]]:
+        """Lead units with how many clauses each leads, most first: '区发改委（12）' → '区发改委'."""
+        return [(f"{unit}（{n}）", unit) for unit, n in self.service.lead_unit_counts().items()]
+
     def meta(self, doc_id: str):
         return next(m for m in self.service.documents() if m.doc_id == doc_id)
 
@@ -88,7 +92,7 @@ class ChatApp:
         return render.clause_panel_html(view, label=label)
 
     # --- chat ---------------------------------------------------------------------------------
-    def ask(self, question, chat, turns, doc_ids, issuers, date_from, date_to, top_k, mode, conversation=""):
+    def ask(self, question, chat, turns, doc_ids, issuers, lead_units, date_from, date_to, top_k, mode, conversation=""):
         """Streams the answer into the chat and stores the turn in the open conversation (a new one
         on a chat's first question); yields (question box, chat, turns, conversation id)."""
         question = (question or "").strip()
@@ -99,7 +103,7 @@ class ChatApp:
                        {"role": "assistant", "content": render.streaming_html("", self.running_backend(mode))}]
         yield question, chat, turns, conversation
         try:
-            filters = make_filters(doc_ids, issuers, date_from, date_to)
+            filters = make_filters(doc_ids, issuers, date_from, date_to, lead_units)
             answer, written = None, ""
             for event in self.service.ask_stream(question, history=turns, k=int(top_k), filters=filters, mode=mode):
                 if isinstance(event, Answer):

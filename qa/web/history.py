@@ -110,14 +110,15 @@ class History:
         return Opened(conversation.id, chat, list(conversation.answers), *self._usable(filters, mode))
 
     def _usable(self, filters: Filters, mode: str) -> tuple[Filters, str]:
-        """The filters and mode as the page can show them now: documents and issuers still in the
+        """The filters and mode as the page can show them now: documents, issuers and lead units still in the
         index, and "llm" only while a model is configured."""
         documents = self.service.documents()
         doc_ids = tuple(d for d in filters.doc_ids if d in {m.doc_id for m in documents})
         issuers = tuple(i for i in filters.issuers if i in {m.issuer for m in documents})
+        lead_units = tuple(u for u in filters.lead_units if u in self.service.lead_unit_counts())
         llm = self.service.settings.llm_configured
         mode = mode if mode in ("auto", "offline") or (mode == "llm" and llm) else "auto"
-        return Filters(doc_ids, issuers, filters.date_from, filters.date_to), mode
+        return Filters(doc_ids, issuers, filters.date_from, filters.date_to, lead_units), mode
 
     def restore(self, kept) -> Opened | None:
         """The conversation the browser remembers (`kept`, as stored by the page), or None when it

@@ -45,6 +45,7 @@ class HistoryBox:
 class ChatTab:
     doc_filter: gr.Dropdown
     issuer_filter: gr.Dropdown
+    lead_filter: gr.Dropdown
     date_from: gr.Textbox
     date_to: gr.Textbox
     top_k: gr.Slider
@@ -122,6 +123,8 @@ def _chat_tab(app: ChatApp, docs: list[tuple[str, str]]) -> ChatTab:
             with gr.Row():
                 doc_filter = gr.Dropdown(docs, multiselect=True, label="文件", scale=3, elem_id="pq-doc-filter")
                 issuer_filter = gr.Dropdown(app.issuer_choices(), multiselect=True, label="发文机关", scale=2)
+                lead_filter = gr.Dropdown(app.lead_unit_choices(), multiselect=True, label="牵头单位", scale=2,
+                                          elem_id="pq-lead-filter")
             with gr.Row():
                 date_from = gr.Textbox(label="起始日期", placeholder="如 2020 或 2020-07-01")
                 date_to = gr.Textbox(label="截止日期", placeholder="如 2023-12-31")
@@ -147,7 +150,7 @@ def _chat_tab(app: ChatApp, docs: list[tuple[str, str]]) -> ChatTab:
                 export_md = gr.Button("导出 Markdown", elem_id="pq-export-md")
                 export_docx = gr.Button("导出 Word (DOCX)", elem_id="pq-export-docx")
             export_file = gr.File(label="备忘录文件", interactive=False, elem_id="pq-export-file")
-    return ChatTab(doc_filter, issuer_filter, date_from, date_to, top_k, mode, chat, question, send, clear,
+    return ChatTab(doc_filter, issuer_filter, lead_filter, date_from, date_to, top_k, mode, chat, question, send, clear,
                    scope, export_md, export_docx, export_file, HistoryBox(pick, delete))
 
 
@@ -185,9 +188,10 @@ def _guarded(fn):
 
 
 def _choice_updates(app: ChatApp):
-    """New choices for the two document dropdowns (chat filter, compare) and the issuer filter."""
+    """New choices for the two document dropdowns (chat filter, compare), the issuer and lead-unit filters."""
     choices = app.document_choices()
-    return gr.Dropdown(choices=choices), gr.Dropdown(choices=choices), gr.Dropdown(choices=app.issuer_choices())
+    return (gr.Dropdown(choices=choices), gr.Dropdown(choices=choices), gr.Dropdown(choices=app.issuer_choices()),
+            gr.Dropdown(choices=app.lead_unit_choices()))
 
 
 def _history_update(app: ChatApp, current: str) -> gr.Dropdown:
@@ -199,7 +203,7 @@ def _wire_chat(app: ChatApp, page: Page) -> None:
     """Asking (box, button, examples) and saving the turn, clearing (a new conversation; the old one
     stays saved), and opening a clause in the panel."""
     c, turns, panel, conv = page.chat, page.turns, page.panel, page.conversation
-    chat_inputs = [c.question, c.chat, turns, c.doc_filter, c.issuer_filter, c.date_from, c.date_to, c.top_k, c.mode,
+    chat_inputs = [c.question, c.chat, turns, c.doc_filter, c.issuer_filter, c.lead_filter, c.date_from, c.date_to, c.top_k, c.mode,
                    conv]
     chat_outputs = [c.question, c.chat, turns, conv]
     def remember(conversation_id):
@@ -224,7 +228,7 @@ def _wire_chat(app: ChatApp, page: Page) -> None:
 def _opened_outputs(page: Page) -> list:
     c = page.chat
     return [c.chat, page.turns, page.conversation, page.remembered, c.history.pick, page.panel,
-            c.doc_filter, c.issuer_filter, c.date_from, c.date_to, c.mode]
+            c.doc_filter, c.issuer_filter, c.lead_filter, c.date_from, c.date_to, c.mode]
 
 
 def _opened_updates(app: ChatApp, opened: Opened) -> tuple:
@@ -233,7 +237,8 @@ def _opened_updates(app: ChatApp, opened: Opened) -> tuple:
     return (opened.chat, opened.turns, opened.conversation_id, opened.remembered,
             _history_update(app, opened.conversation_id), render.clause_panel_html(None),
             gr.Dropdown(choices=app.document_choices(), value=list(f.doc_ids)),
-            gr.Dropdown(choices=app.issuer_choices(), value=list(f.issuers)), f.date_from, f.date_to, opened.mode)
+            gr.Dropdown(choices=app.issuer_choices(), value=list(f.issuers)),
+            gr.Dropdown(choices=app.lead_unit_choices(), value=list(f.lead_units)), f.date_from, f.date_to, opened.mode)
 
 
 def _wire_history(app: ChatApp, page: Page, demo: gr.Blocks) -> None:
@@ -264,7 +269,8 @@ def _wire_history(app: ChatApp, page: Page, demo: gr.Blocks) -> None:
         conversation the browser remembers, reopened (with none, the chat is left alone)."""
         choices = app.document_choices()
         updates = {page.compare.docs: gr.Dropdown(choices=choices), c.doc_filter: gr.Dropdown(choices=choices),
-                   c.issuer_filter: gr.Dropdown(choices=app.issuer_choices()), c.history.pick: _history_update(app, "")}
+                   c.issuer_filter: gr.Dropdown(choices=app.issuer_choices()),
+                   c.lead_filter: gr.Dropdown(choices=app.lead_unit_choices()), c.history.pick: _history_update(app, "")}
         opened = app.history.restore(kept)
         if opened is not None:
             updates.update(zip(opened_outputs, _opened_updates(app, opened)))
@@ -294,7 +300,7 @@ def _wire_tools(app: ChatApp, page: Page) -> None:
         message, cleared = _guarded(app.add)(stage, title, issuer, date, report)
         return message, cleared, None, *_choice_updates(app)
     up.button.click(on_add, [page.staged, up.title, up.issuer, up.date],
-                    [up.status, page.staged, up.file, c.doc_filter, compare.docs, c.issuer_filter],
+                    [up.status, page.staged, up.file, c.doc_filter, compare.docs, c.issuer_filter, c.lead_filter],
                     api_name="add_document", concurrency_limit=1, concurrency_id="index-write")
 
 

@@ -84,6 +84,19 @@ def test_retrieve_returns_ranked_hits_with_clause_ids_and_document_metadata(http
     assert {h["doc_id"] for h in only.json()["hits"]} == {"chengdu-2020-07-15-municipal-decision"}
 
 
+def test_lead_units_are_listed_and_filter_retrieval_and_answers_to_the_clauses_they_lead(http):
+    units = http.get("/api/lead-units").json()["lead_units"]
+    assert units and all(u["clauses"] >= 1 for u in units)
+    unit = units[1]["unit"]
+    hits = http.post("/api/retrieve", json={"question": "推进重点项目建设", "filters": {"lead_units": [unit]}}).json()["hits"]
+    assert hits and all(unit in h["lead_units"] for h in hits)
+    answer = http.post("/api/ask", json={"question": "这项任务由哪个单位牵头？", "mode": "offline",
+                                         "filters": {"lead_units": [unit]}}).json()
+    assert answer["citations"] and all(c["doc_id"] == YUZHONG for c in answer["citations"])
+    unknown = http.post("/api/retrieve", json={"question": "推进", "filters": {"lead_units": ["没有这个单位"]}})
+    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "no_matching_documents"
+
+
 def test_compare_answers_per_document_within_the_filters(http):
     response = http.post("/api/compare", json={"question": "各文件对成德眉资同城化的提法",
                                                "filters": {"date_from": "2020", "date_to": "2020"}})

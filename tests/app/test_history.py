@@ -81,10 +81,10 @@ def app(built_service, tmp_path_factory) -> ChatApp:
 
 
 def ask(app: ChatApp, question: str, chat=(), turns=(), conversation="", doc_ids=(), issuers=(), date_from="",
-        mode="auto"):
+        mode="auto", lead_units=()):
     """Run ChatApp.ask to its end; returns its last (question box, chat, turns, conversation)."""
-    *_, last = app.ask(question, list(chat), list(turns), list(doc_ids), list(issuers), date_from, "", 8, mode,
-                       conversation)
+    *_, last = app.ask(question, list(chat), list(turns), list(doc_ids), list(issuers), list(lead_units), date_from, "",
+                       8, mode, conversation)
     return last
 
 

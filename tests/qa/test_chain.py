@@ -122,7 +122,7 @@ def test_filters_that_leave_no_document_are_said_as_such_not_answered_as_silence
     from qa.core.types import Filters
 
     for filters in (Filters(date_from="1990-01-01", date_to="1990-12-31"), Filters(issuers=("不存在的机关",))):
-        with pytest.raises(NoMatchingDocuments, match="No document matches these filters"):
+        with pytest.raises(NoMatchingDocuments, match=r"no document \(or no clause\) matches these filters"):
             built_service.ask("营造良好创新生态", filters=filters, mode="offline")
         with pytest.raises(NoMatchingDocuments):
             list(built_service.ask_stream("营造良好创新生态", filters=filters, mode="offline"))
