@@ -238,14 +238,16 @@ class AnswerChain(Runnable[AnswerRequest | str, Answer]):
             return replace(state, draft=refusal_phrase(state.language), refused=True, quotes=MappingProxyType({}),
                            notices=state.notices + (messages.foreign_script_notice(script),))
         draft = self.extractive.answer(state.standalone, state.items, state.language,
-                                       documents=dict(state.named_documents), topic=state.topic)
-        notices = state.notices
+                                       documents=dict(state.named_documents), topic=state.topic,
+                                       library=self.retrieval.retriever.reader)
+        notices = state.notices + ((draft.notice,) if draft.notice else ())
         premises = draft.evidence.unsupported_premises if draft.refused and draft.evidence else ()
         if premises:
             notices += (messages.unsupported_premise_notice(premises, state.language),)
         if not draft.refused and any(_is_traditional(item) for item in state.items if item.n in draft.quotes):
             notices += (messages.traditional_quote_notice(state.language),)
-        return replace(state, draft=draft.text, refused=draft.refused, quotes=draft.quotes, notices=notices)
+        return replace(state, draft=draft.text, refused=draft.refused, quotes=draft.quotes, notices=notices,
+                       items=draft.items or state.items)
 
     def _take_llm_text(self, state: ChainState, text: str) -> ChainState:
         if is_refusal(text):
@@ -263,7 +265,9 @@ class AnswerChain(Runnable[AnswerRequest | str, Answer]):
     def _verify(self, state: ChainState) -> ChainState:
         if state.refused:
             return state
-        return replace(state, verification=verify(state.draft, state.items, state.quotes))
+        return replace(state, verification=verify(
+            state.draft, state.items, state.quotes, question=state.standalone, weights=self.extractive.weights(),
+            documents=self.retrieval.documents()))
 
     def _to_answer(self, state: ChainState) -> Answer:
         result = state.verification
@@ -273,14 +277,15 @@ class AnswerChain(Runnable[AnswerRequest | str, Answer]):
             citations=result.citations if result else (),
             refused=state.refused,
             backend=state.backend,
-            # A refusal states nothing that could be wrong; an answer must pass every check.
-            verified=result.verified if result else state.refused,
+            # A refusal checked nothing, so it is never "verified"; an answer must pass every check.
+            verified=result.verified if result else False,
             checks=result.checks if result else (),
             dropped_markers=result.dropped_markers if result else (),
             nearest=tuple(state.hits[: self.retrieval.strategy.nearest]) if state.refused else (),
             standalone_question=state.standalone if state.standalone != state.question else "",
             notice=" ".join(state.notices),
             timings=state.timings,
+            evidence=result.evidence if result else None,
         )
 
 

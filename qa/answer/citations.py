@@ -12,10 +12,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from qa.answer.shelf import parent
+from qa.answer.strength import Cited, strength
+from qa.answer.terms import Weights, uniform
+from qa.core.dates import document_year, resolve_relative_years
+from qa.core.ids import ancestors
 from qa.core.markers import MARKER, marker_numbers, split_sentences, strip_markers
 from qa.core.numerals import extract_figures, figure_in, flat
 from qa.core.text import sentences as text_sentences
-from qa.core.types import Citation, ContextItem, SentenceCheck
+from qa.core.types import Citation, ContextItem, DocumentMeta, EvidenceStrength, SentenceCheck
 
 @dataclass(frozen=True)
 class Verification:
@@ -23,6 +28,7 @@ class Verification:
     citations: tuple[Citation, ...]
     checks: tuple[SentenceCheck, ...]
     dropped_markers: tuple[int, ...]
+    evidence: EvidenceStrength | None = None  # how well the cited sentences match the question
 
     @property
     def verified(self) -> bool:
@@ -72,17 +78,24 @@ def best_quote(clause_text: str, sentences: Sequence[str]) -> str:
     return best
 
 
-def verify(text: str, items: Sequence[ContextItem], quotes: Mapping[int, str] | None = None) -> Verification:
+def verify(text: str, items: Sequence[ContextItem], quotes: Mapping[int, str] | None = None,
+           question: str = "", documents: Sequence[DocumentMeta] = (), weights: Weights = uniform) -> Verification:
     """Check an answer written against `items` (numbered [1]..[k]); `quotes` gives, per original
-    item number, the clause sentence(s) the answer quotes when the answerer knows them."""
+    item number, the clause sentence(s) the answer quotes when the answerer knows them. With
+    `question`, the evidence strength of the cited sentences is measured too. `documents` (their
+    dates) let a 2024 in the answer match a clause's 今年 in a document of 2024, and a question
+    naming a document by its short title find it named."""
     by_n = {item.n: item for item in items}
     rewritten, order, dropped = renumber(text, set(by_n))
     new_to_item = {new: by_n[old] for old, new in order.items()}
+    years = {meta.doc_id: document_year(meta.date) for meta in documents}
+    names = {meta.doc_id: f"{meta.title} {meta.short_title}" for meta in documents}
 
     checks = []
     for sentence in split_sentences(rewritten):
         markers = tuple(dict.fromkeys(marker_numbers(",".join(MARKER.findall(sentence)))))
-        cited = [new_to_item[n].text for n in markers]
+        cited = [resolve_relative_years(new_to_item[n].text, years.get(new_to_item[n].hit.clause.doc_id))
+                 for n in markers]
         checks.append(check_sentence(sentence, cited, markers))
 
     citations = []
@@ -95,4 +108,18 @@ def verify(text: str, items: Sequence[ContextItem], quotes: Mapping[int, str] | 
             Citation(n=new, clause_id=item.hit.clause_id, doc_id=clause.doc_id, doc_title=clause.doc_title,
                      ref=clause.ref, text=item.text, quote=quote)
         )
-    return Verification(rewritten, tuple(citations), tuple(checks), dropped)
+    evidence = None
+    if question and citations:
+        texts = {item.hit.clause_id: item.text for item in items}
+        evidence = strength(question, [Cited(c.quote or c.text, _scope(by_n[old], texts), years.get(c.doc_id),
+                                       names.get(c.doc_id, c.doc_title))
+                                       for old, c in zip(order, citations)], weights)
+    return Verification(rewritten, tuple(citations), tuple(checks), dropped, evidence)
+
+
+def _scope(item: ContextItem, texts: Mapping[str, str]) -> str:
+    """What frames a cited sentence: its document's title, its clause's headings, and the text
+    of its parent clauses in the context (「到2027年，…」 sets the year of every —— item under it)."""
+    clause = item.hit.clause
+    above = " ".join(texts.get(a, "") for a in ancestors(parent(clause)))
+    return f"{clause.doc_title} {' '.join(clause.path)} {above}"

@@ -2,11 +2,15 @@
 
 Sentences of the numbered clauses are scored by IDF-weighted coverage of the question's words
 (jieba tokens of the normalised text, so a simplified question matches a traditional clause)
-plus embedding similarity with the index's embedder. The answer quotes the best one or two
-sentences verbatim — trimmed to the phrases that matter, figures untouched, original script —
-each with its [n]; a list question gets the list (sibling clauses such as —— items, or the
-numbered lines of one clause; qa/answer/quotes.py shapes the quotes). When the best evidence is
-too weak by the calibrated thresholds (qa/core/config.py), the answer is the fixed refusal phrase.
+plus embedding similarity with the index's embedder, times how well each fits what the question
+asks (the year, the measure, a span of time: qa/answer/asks.py). The answer quotes the best one
+or two sentences verbatim — trimmed to the phrases that matter, figures untouched, original
+script — each with its [n]; with the responsibility note of its task when the question asks who
+leads; with the items after it when it ends in a colon. A list question gets the list
+(qa/answer/lists.py: the items under the heading it names, sibling clauses, numbered lines).
+When the best evidence is too weak by the calibrated thresholds (qa/core/config.py), or the
+quoted sentences match too little of the question (qa/answer/strength.py), the answer is the
+fixed refusal phrase with a notice naming what was not found.
 """
 from __future__ import annotations
 
@@ -17,23 +21,21 @@ from types import MappingProxyType
 
 import numpy as np
 
-from qa.answer.quotes import cite, heading_list, kept, list_answer, trim, with_following
+from qa.answer.asks import Asks, fit, read_question, responsibility_notes
+from qa.answer.lists import after_colon, named_list, sibling_list
+from qa.answer.quotes import cite, entries_answer, kept, trim, with_following
 from qa.answer.refusal import Evidence, refuses
+from qa.answer.shelf import Library, Shelf, parent
+from qa.answer.strength import Cited, maximal, strength
 from qa.answer.terms import Weights, content_terms, coverage, uniform
 from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
+from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
-from qa.core.messages import refusal_phrase
-from qa.core.numerals import extract_figures, figure_in
+from qa.core.messages import refusal_notice, refusal_phrase
+from qa.core.numerals import extract_figures, figure_in, numeric_form
 from qa.core.text import sentences, to_search_text
-from qa.core.types import ContextItem
+from qa.core.types import ContextItem, EvidenceStrength
 from qa.places import mentioned, places
-
-_LIST_QUESTION = re.compile(
-    r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种]|哪[一二三四五六七八九十两\d]+[个项条方面类大种级]"
-    r"|\b(?:which|list|what are)\b",
-    re.IGNORECASE,
-)
-_FIGURE_QUESTION = re.compile(r"多少|(?<!哪)几[个项条年天%]|多大|多长|多高|比重|比例|目标值|\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class Candidate:
     sentence: str  # original script, as in the clause
     coverage: float
     similarity: float = 0.0
-    score: float = 0.0  # coverage and similarity weighed together (AnswerSelection)
+    score: float = 0.0  # coverage and similarity weighed together (AnswerSelection), times fit
+    fit: float = 1.0  # how well it fits the year, measure and unit asked (asks.fit)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class Draft:
     refused: bool
     quotes: Mapping[int, str]  # context number → the clause sentence(s) quoted (read-only)
     evidence: Evidence | None = None
+    items: tuple[ContextItem, ...] = ()  # the context with the clauses the answer brought in (list items)
+    notice: str = ""  # for a refusal: what was not found
+    strength: EvidenceStrength | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "quotes", MappingProxyType(dict(self.quotes)))
@@ -68,31 +74,39 @@ class ExtractiveAnswerer:
         self._vectors: dict[str, np.ndarray] = {}
 
     # --- scoring -----------------------------------------------------------------------------
-    def _candidate(self, item: ContextItem, sentence: str, covered: float, similarity: float = 0.0) -> Candidate:
+    def _candidate(self, item: ContextItem, sentence: str, covered: float, similarity: float = 0.0,
+                   fit: float = 1.0) -> Candidate:
         # e5 cosines sit in a narrow band (~0.7–0.9); rescale so both parts weigh alike.
         s = self.selection
         rescaled = min(max((similarity - s.similarity_floor) / s.similarity_span, 0.0), 1.0)
-        score = s.coverage_weight * covered + (1 - s.coverage_weight) * rescaled
-        return Candidate(item, sentence, covered, similarity, score)
+        score = (s.coverage_weight * covered + (1 - s.coverage_weight) * rescaled) * fit
+        return Candidate(item, sentence, covered, similarity, score, fit)
 
-    def candidates(self, question: str, items: Sequence[ContextItem]) -> list[Candidate]:
+    def candidates(self, question: str, items: Sequence[ContextItem], shelf: Shelf | None = None) -> list[Candidate]:
         terms, weights = content_terms(question), self.weights()
-        scored = []
+        shelf = shelf or Shelf(items)
+        asks = read_question(question)
         texts = {item.hit.clause_id: item.text for item in items}
+        scored = []
         for item in items:
             clause = item.hit.clause
-            # The topic of a —— item or sub-clause is often set by its parent (「到2027年，…」).
-            scope = " ".join([clause.doc_title] + [texts.get(a, "") for a in ancestors(clause.parent_id)])
+            # The topic of a —— item or sub-clause is often set by its parent (「到2027年，…」): a
+            # parent in the context counts for the words; any parent, fetched, for the year.
+            scope = " ".join([clause.doc_title] + [texts.get(a, "") for a in ancestors(parent(clause))])
+            frame = f"{clause.doc_title} {shelf.frame(clause)}" if asks.years else scope
             around = f"{' '.join(clause.path)} {clause.ref} {item.text}"
+            year = shelf.year(clause.doc_id)
             for sentence in sentences(item.text):
-                scored.append(self._candidate(item, sentence, coverage(terms, sentence, scope, around, weights)))
-        scored.sort(key=lambda c: -c.coverage)
+                covered = coverage(terms, resolve_relative_years(sentence, year), scope, around, weights)
+                fits = fit(asks, terms, sentence, frame, year, self.selection)
+                scored.append(self._candidate(item, sentence, covered, fit=fits))
+        scored.sort(key=lambda c: -c.coverage * c.fit)
         if self.embedder is not None and scored:
             top = scored[: self.selection.candidates_to_embed]
             query = np.asarray(self.embedder.embed_query(to_search_text(question)), dtype=np.float32)
             vectors = self._sentence_vectors([to_search_text(c.sentence)[: self.selection.embed_chars] for c in top])
             sims = np.asarray(vectors, dtype=np.float32) @ query.reshape(-1)
-            scored = [self._candidate(c.item, c.sentence, c.coverage, float(s)) for c, s in zip(top, sims)]
+            scored = [self._candidate(c.item, c.sentence, c.coverage, float(s), c.fit) for c, s in zip(top, sims)]
         return sorted(scored, key=lambda c: -c.score)
 
     def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
@@ -104,7 +118,7 @@ class ExtractiveAnswerer:
             self._vectors.update(zip(missing, np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)))
         return np.stack([self._vectors[t] for t in texts])
 
-    def _complements(self, other: Candidate, best: Candidate, terms: Sequence[str], evidence: Evidence) -> bool:
+    def _complements(self, other: Candidate, best: Candidate, terms: Sequence[str]) -> bool:
         """A second quote must be nearly as good, from another clause, and bring a question word
         the best sentence lacks: otherwise it only lengthens the answer."""
         if other.item.n == best.item.n or other.score < self.selection.second_quote_ratio * best.score:
@@ -114,60 +128,139 @@ class ExtractiveAnswerer:
         here, there = to_search_text(best.sentence), to_search_text(other.sentence)
         return any(t in there and t not in here for t in terms)
 
+    def _other_documents(self, ranked: Sequence[Candidate], chosen: Sequence[Candidate]) -> list[Candidate]:
+        """「…有哪些举措」 when several documents say something: the best sentence of each other
+        document that scores nearly as well as the best one, so the answer is not one document's."""
+        s, best = self.selection, ranked[0]
+        seen, out = {c.item.hit.clause.doc_id for c in chosen}, []
+        for c in ranked[1:]:
+            doc_id = c.item.hit.clause.doc_id
+            if len(out) >= s.other_documents or doc_id in seen or c.score < s.other_document_ratio * best.score:
+                continue
+            if c.coverage >= self.thresholds.min_coverage and c.fit >= 1.0:
+                seen.add(doc_id)
+                out.append(c)
+        return out
+
     # --- answering ---------------------------------------------------------------------------
-    def assess(self, question: str, items: Sequence[ContextItem]) -> tuple[list[Candidate], Evidence | None]:
+    def assess(self, question: str, items: Sequence[ContextItem],
+               shelf: Shelf | None = None) -> tuple[list[Candidate], Evidence | None]:
         """Ranked candidate sentences and the evidence the refusal decision is made on."""
-        ranked = self.candidates(question, items)
+        shelf = shelf or Shelf(items)
+        ranked = self.candidates(question, items, shelf)
         if not ranked:
             return ranked, None
-        asks_figure = bool(_FIGURE_QUESTION.search(question))
+        asks = read_question(question)
         # A figure the question itself names (2027, 2035) is not an answer to 多少.
         named = {f for t in content_terms(question) for f in extract_figures(t)}
 
         def gives_figure(c: Candidate) -> bool:
             return any(f not in named for f in extract_figures(c.sentence))
 
-        if asks_figure:  # among near-equal sentences, the one with a figure answers 多少
+        if asks.figure:  # among near-equal sentences, the one with a figure answers 多少
             ranked.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
         best = ranked[0]
         context = to_search_text(" ".join(f"{i.hit.clause.doc_title} {i.text}" for i in items))
         evidence = Evidence(
             coverage=best.coverage,
             similarity=best.similarity if self.embedder is not None else 1.0,
-            asks_figure=asks_figure,
+            asks_figure=asks.figure,
             has_figure=gives_figure(best),
             unknown_places=tuple(p.text for p in places(to_search_text(question)) if not mentioned(p, context)),
-            unsupported_premises=unsupported_premises(question, items),
+            unsupported_premises=unsupported_premises(question, items, shelf, best.item.hit.clause.doc_id,
+                                                      self.weights(), self.thresholds),
         )
         return ranked, evidence
 
     def answer(self, question: str, items: Sequence[ContextItem], language: str = "zh",
-               documents: Mapping[str, str] | None = None, topic: str = "") -> Draft:
+               documents: Mapping[str, str] | None = None, topic: str = "", library: Library | None = None) -> Draft:
         """`documents` (doc_id → the name to print) are the documents the question names, when it
         names two or more; each then gets its own quote, on `topic` (the question without the
-        document names)."""
-        ranked, evidence = self.assess(question, items)
+        document names). `library` (the index reader) lets the answer look beyond the context:
+        document dates, whole documents for premise checks, the items of a list."""
+        shelf = Shelf(items, library)
+        ranked, evidence = self.assess(question, items, shelf)
         if evidence is None or refuses(evidence, self.thresholds):
-            return Draft(refusal_phrase(language), True, {}, evidence)
-        best, asks_figure = ranked[0], evidence.asks_figure
+            return self._refusal(question, items, evidence, ranked, shelf, language)
+        asks = read_question(question)
         if documents and len(documents) >= 2:
-            per_document = self._per_document(topic or question, items, documents, asks_figure, language)
+            per_document = self._per_document(topic or question, items, documents, asks.figure, language)
             if per_document:
                 return replace(per_document, evidence=evidence)
         terms = content_terms(question)
-        if _LIST_QUESTION.search(question):
-            listed = (heading_list(terms, items, self.weights(), self.selection)
-                      or list_answer(best.sentence, best.item, items, self.selection.max_quote_chars))
-            if listed:
-                return Draft(listed[0], False, listed[1], evidence)
-        chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms, evidence)][:1]
+        drafts = [self._quotes(ranked, terms, asks, shelf, language)]
+        if asks.listing:
+            drafts = self._list_drafts(ranked[0], terms, asks, shelf, drafts[0])
+        found, (text, quotes) = max(((self._strength(question, q, shelf), (t, q)) for t, q in drafts),
+                                    key=lambda pair: pair[0].score)
+        if found.score < self.thresholds.min_evidence:
+            return self._refusal(question, items, evidence, ranked, shelf, language, found)
+        return Draft(text, False, quotes, evidence, tuple(shelf.items), strength=found)
+
+    def _list_drafts(self, best: Candidate, terms: Sequence[str], asks: Asks, shelf: Shelf,
+                     sentence: tuple[str, dict[int, str]]) -> list[tuple[str, dict[int, str]]]:
+        """A list question's possible answers, preferred first (the strongest evidence wins, the
+        earlier on a tie): the items under the heading it names; then the best sentence when it
+        enumerates as many items as asked (「提出A、B、C、D四大功能定位」 says them as the document
+        does), else the group of as many items as counted, or the siblings of the best clause."""
+        weights = self.weights()
+        heading = named_list(terms, asks, shelf, weights, self.selection)
+        other = (named_list(terms, asks, shelf, weights, self.selection, counted=True) if asks.count else None) \
+            or sibling_list(best.sentence, best.item, shelf, self.selection.max_quote_chars)
+        says_all = len(_SEPARATOR.findall(best.sentence)) >= max(2, (asks.count or 3) - 1)
+        ordered = [heading] + ([sentence, other] if says_all else [other, sentence])
+        return [d for d in ordered if d]
+
+    def _quotes(self, ranked: Sequence[Candidate], terms: Sequence[str], asks: Asks, shelf: Shelf,
+                language: str) -> tuple[str, dict[int, str]]:
+        """The best sentence (and a second that complements it), each whole or trimmed to its
+        best phrases, with what it needs to answer: the items after its colon, the note of who
+        leads the task when that is asked."""
+        best = ranked[0]
+        chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms)][:1]
+        if asks.listing:
+            chosen += self._other_documents(ranked, chosen)
         parts, quotes = [], {}
         for c in chosen:
-            sentence = with_following(c.sentence, c.item.text, self.selection.min_quote_chars)
-            quote = trim(sentence, terms, asks_figure, kept(c.sentence, sentence), self.selection.max_quote_chars)
+            listed = after_colon(c.sentence, c.item, shelf, self.selection)
+            sentence = c.sentence if listed else with_following(c.sentence, c.item.text, self.selection.min_quote_chars)
+            if listed:  # 「应当符合下列规定：」 is answered by what follows it
+                body, listed_quotes = entries_answer(listed)
+                parts.append(f"{sentence.strip().rstrip('。')}[{c.item.n}]\n{body}\n")
+                for n, quoted in [(c.item.n, sentence), *listed_quotes.items()]:
+                    quotes[n] = quotes[n] + "；" + quoted if n in quotes else quoted
+                continue
+            quote = trim(sentence, terms, asks.figure, kept(c.sentence, sentence), self.selection.max_quote_chars, asks)
+            notes = [note for note in responsibility_notes(c.item.text) if note not in quote] if asks.responsible else []
+            if notes:
+                quote, sentence = quote + notes[0], sentence + notes[0]
             parts.append(cite(quote, c.item.n, language))
-            quotes[c.item.n] = sentence
-        return Draft("".join(parts) if language == "zh" else " ".join(parts), False, quotes, evidence)
+            quotes[c.item.n] = quotes[c.item.n] + "；" + sentence if c.item.n in quotes else sentence
+        return ("".join(parts) if language == "zh" else " ".join(parts)).strip(), quotes
+
+    def _strength(self, question: str, quotes: Mapping[int, str], shelf: Shelf) -> EvidenceStrength:
+        by_n = {item.n: item for item in shelf.items}
+        cited = [Cited(text, f"{by_n[n].hit.clause.doc_title} {' '.join(by_n[n].hit.clause.path)} "
+                             f"{shelf.frame(by_n[n].hit.clause)}", shelf.year(by_n[n].hit.clause.doc_id),
+                        shelf.names(by_n[n].hit.clause.doc_id, by_n[n].hit.clause.doc_title))
+                 for n, text in quotes.items() if n in by_n]
+        return strength(question, cited, self.weights(), self.thresholds)
+
+    def _refusal(self, question: str, items: Sequence[ContextItem], evidence: Evidence | None,
+                 ranked: Sequence[Candidate], shelf: Shelf, language: str,
+                 found: EvidenceStrength | None = None) -> Draft:
+        """The fixed phrase, and a notice naming what was not found: the question's words no
+        context clause holds, else what the best sentence lacks. A false premise has its own notice."""
+        premises = set(evidence.unsupported_premises if evidence else ())  # named in a notice of their own
+        context = numeric_form(" ".join(f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}"
+                                        for i in items))
+        missing = [t for t in maximal(content_terms(question)) if t not in context and t not in premises]
+        missing += list(evidence.unknown_places if evidence else ())
+        if not missing and not premises and ranked:
+            found = found or self._strength(question, {ranked[0].item.n: ranked[0].sentence}, shelf)
+            missing = list(found.missing)
+        notice = refusal_notice(list(dict.fromkeys(missing)), language) if missing or not premises else ""
+        return Draft(refusal_phrase(language), True, {}, evidence, notice=notice)
 
     def _per_document(self, topic: str, items: Sequence[ContextItem], documents: Mapping[str, str],
                       asks_figure: bool, language: str) -> Draft | None:
@@ -189,17 +282,29 @@ class ExtractiveAnswerer:
         return Draft(("" if language == "zh" else " ").join(parts), False, quotes)
 
 
+_SEPARATOR = re.compile(r"[、；;]")  # between the items a sentence lists
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 
 
-def unsupported_premises(question: str, items: Sequence[ContextItem]) -> tuple[str, ...]:
-    """The figures and quoted terms a question states that no context clause (or its document's
-    title) contains. A figure in a 多少 question is part of the asking (「到2027年…多少」), so it
-    is checked too: the documents must speak of that year for the answer to be theirs."""
-    texts = [f"{item.hit.clause.doc_title} {' '.join(item.hit.clause.path)} {item.text}" for item in items]
-    flat = to_search_text(" ".join(texts))
+def unsupported_premises(question: str, items: Sequence[ContextItem], shelf: Shelf | None = None,
+                         doc_id: str = "", weights: Weights = uniform,
+                         thresholds: RefusalThresholds = TUNING.refusal) -> tuple[str, ...]:
+    """The figures and quoted terms a question states that no context clause (nor its
+    document's title) contains. A figure in a 多少 question is part of the asking (「到2027年…多少」),
+    so it is checked too: the documents must speak of that year for the answer to be theirs.
+    A figure the answering document (`doc_id`) states elsewhere, in a sentence on the question's
+    topic, is no false premise; 今年 in a document of 2024 states 2024."""
+    shelf = shelf or Shelf(items)
+    texts = [f"{item.hit.clause.doc_title} {' '.join(item.hit.clause.path)} "
+             f"{resolve_relative_years(item.text, shelf.year(item.hit.clause.doc_id))}" for item in items]
     missing = [f for f in extract_figures(question) if not any(figure_in(f, t) for t in texts)]
+    if missing and doc_id and shelf.library is not None:
+        topic = [t for t in maximal(content_terms(question)) if not extract_figures(t)]
+
+        def on_topic(sentence: str) -> bool:
+            return coverage(topic, sentence, "", "", weights) >= thresholds.premise_topic_coverage
+
+        missing = [f for f in missing if not shelf.states(f, doc_id, on_topic)]
+    flat = to_search_text(" ".join(texts))
     missing += [q for q in _QUOTED.findall(question) if to_search_text(q) not in flat]
     return tuple(dict.fromkeys(missing))
-
-

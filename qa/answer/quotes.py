@@ -1,19 +1,19 @@
 """Shaping what the offline answerer quotes: a heading continued with the sentences after it,
-a long sentence trimmed to its best phrases, a list answered item by item, and [n] after every
-quoted sentence. Every quote is verbatim text of a context clause."""
+a long sentence trimmed to its best phrases (those on the year and the measure asked), list
+entries, and [n] after every quoted sentence. Every quote is verbatim text of a context clause."""
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from qa.answer.terms import Weights, coverage, uniform
+from qa.answer.asks import MEASURE_QUALIFIERS, Asks, years_in
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.numerals import extract_figures
 from qa.core.text import sentence_ends, sentences, to_search_text
 from qa.core.types import ContextItem
 
 _PHRASE = re.compile(r"[^，,：:]+[，,：:]?")
-_LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
+LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
 SELECTION = TUNING.answer
 
 
@@ -37,21 +37,40 @@ def kept(chosen: str, quoted: str) -> int:
     return len(chosen.strip()) if quoted != chosen.strip() else 0
 
 
+def _phrase_value(phrase: str, terms: Sequence[str], asks_figure: bool, asks: Asks | None) -> float:
+    flat = to_search_text(phrase)
+    asked = {str(y) for y in asks.years} if asks is not None else set()
+    figures = [f for f in extract_figures(phrase) if f not in asked]  # 「到2027年」 is the asking, not the answer
+    value = sum(1 for t in terms if t in flat and t not in asked) + (0.5 if asks_figure and figures else 0.0)
+    if asks is not None:
+        # 人均地区生产总值 answers no question on 地区生产总值; another year's figure answers no
+        # question on this year's.
+        if any(q in flat and q not in asks.qualifiers for q in MEASURE_QUALIFIERS):
+            value *= 0.3
+        if any(q not in flat for q in asks.qualifiers):  # 地均 asked: the phrase on the total is not it
+            value *= 0.5
+        if asks.years and years_in(phrase) and not set(asks.years) & years_in(phrase):
+            value *= 0.3
+    return value
+
+
 def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
-         max_chars: int = SELECTION.max_quote_chars) -> str:
+         max_chars: int = SELECTION.max_quote_chars, asks: Asks | None = None) -> str:
     """A long sentence cut to the run of phrases around the best one, with …… for the cuts. The
     phrases holding the first `keep` characters stay whatever their words (the sentence chosen,
-    when `with_following` lengthened it)."""
+    when `with_following` lengthened it). A list question's sentence is never cut: its items
+    are the answer."""
     sentence = sentence.strip().rstrip("。；;!！?？")
-    if len(sentence) <= max_chars:
+    if len(sentence) <= max_chars or (asks is not None and (asks.listing or asks.count)):
         return sentence
     phrases = [m.group(0) for m in _PHRASE.finditer(sentence)]
 
     def value(phrase: str) -> float:
-        flat = to_search_text(phrase)
-        return sum(1 for t in terms if t in flat) + (0.5 if asks_figure and extract_figures(phrase) else 0.0)
+        return _phrase_value(phrase, terms, asks_figure, asks)
 
     values = [value(p) for p in phrases]
+    if not any(values) and not keep:
+        return sentence  # nothing to choose the phrases by (an English question): the whole sentence
     best = max(range(len(phrases)), key=lambda i: values[i])
     start = end = best
     while True:
@@ -82,25 +101,7 @@ def cite(quote: str, n: int, language: str) -> str:
     return "".join(f"{p}[{n}]。" for p in pieces)
 
 
-def heading_list(terms: Sequence[str], items: Sequence[ContextItem], weights: Weights = uniform,
-                 selection: AnswerSelection = SELECTION) -> tuple[str, dict[int, str]] | None:
-    """「基本原则有哪几条？」: a heading in the context that names what is asked
-    (「（三）基本原则」), with two or more of its clauses in the context, is answered with them."""
-    best_heading, best_coverage = None, selection.heading_match
-    for item in items:
-        if len(item.text.strip()) >= selection.min_quote_chars:
-            continue
-        children = [i for i in items if i.hit.clause.parent_id == item.hit.clause_id]
-        own = [t for t in terms if t not in to_search_text(item.hit.clause.doc_title)]
-        covered = coverage(own, item.text, "", "", weights) if own else 0.0
-        if len(children) >= 2 and covered >= best_coverage:
-            best_heading, best_coverage = (item, children), covered
-    if best_heading is None:
-        return None
-    return _entries_answer([(i.n, item_label(i.text, selection.max_quote_chars)) for i in sorted(best_heading[1], key=lambda i: i.hit.clause.ordinal)])
-
-
-def _entries_answer(entries: Sequence[tuple[int, str]]) -> tuple[str, dict[int, str]]:
+def entries_answer(entries: Sequence[tuple[int, str]]) -> tuple[str, dict[int, str]]:
     # No lead-in line: every line of an answer must carry its citation.
     body = "\n".join(f"{k}. {label}[{n}]" for k, (n, label) in enumerate(entries, start=1))
     quotes: dict[int, str] = {}
@@ -109,31 +110,8 @@ def _entries_answer(entries: Sequence[tuple[int, str]]) -> tuple[str, dict[int, 
     return body, quotes
 
 
-def list_answer(best_sentence: str, best_item: ContextItem, items: Sequence[ContextItem],
-                max_chars: int = SELECTION.max_quote_chars) -> tuple[str, dict[int, str]] | None:
-    """The list a list question asks for, or None when the best sentence already enumerates it
-    (「打造A、B、C」 is answered by quoting it). Otherwise: the sibling clauses of the best one
-    (—— items, numbered sub-clauses) or its children, when the context holds two or more; else
-    the list lines inside the best clause."""
-    if len(re.findall(r"[、；;]", best_sentence)) >= 2:
-        return None
-    clause = best_item.hit.clause
-    siblings = [i for i in items if clause.parent_id and i.hit.clause.parent_id == clause.parent_id]
-    children = [i for i in items if i.hit.clause.parent_id == clause.base_id]
-    group = children if len(children) >= 2 else siblings
-    if len(group) >= 2:
-        group = sorted(group, key=lambda i: i.hit.clause.ordinal)
-        entries = [(i.n, item_label(i.text, max_chars)) for i in group]
-    else:
-        lines = [line for line in best_item.text.splitlines() if _LIST_LINE.match(line)]
-        if len(lines) < 2:
-            return None
-        entries = [(best_item.n, item_label(_LIST_LINE.sub("", line, count=1), max_chars)) for line in lines]
-    return _entries_answer(entries)
-
-
 def item_label(text: str, max_chars: int = SELECTION.max_quote_chars) -> str:
     """A list item's lead: its first sentence, trimmed to a readable length."""
-    first = sentences(_LIST_LINE.sub("", text.strip(), count=1))
+    first = sentences(LIST_LINE.sub("", text.strip(), count=1))
     label = (first[0] if first else text.strip()).rstrip("。；;")
     return label if len(label) <= max_chars else label[: max_chars - 2].rstrip("，,") + "……"

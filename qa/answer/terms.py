@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from qa.core.numerals import numeric_form, with_digits
 from qa.core.text import to_search_text
 from qa.core.tokenize import search_words
 
@@ -13,10 +14,10 @@ from qa.core.tokenize import search_words
 _QUESTION_WORDS = frozenset(
     "什么 多少 哪些 哪个 哪里 哪几 如何 怎样 怎么 是否 为什么 几个 具体 主要 提出 要求 方面 内容 "
     "情况 相关 关于 目标 说了 包括 哪 吗 呢 的 了 是 要 有 在 和 与 及 对 把 将 被 为 到 又 还 都 "
-    "文件 规定 提到 表述 指 分别".split()
+    "文件 规定 提到 表述 指 分别 这项 该项 此项 这个 这些 那些 年份".split()
 )
 # 哪几, 几条, 多少亿, 多大: the asking, not the topic.
-_ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快])")
+_ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快]|由?谁|能不能|能否|可不可以|是不是|有没有)")
 
 Weights = Callable[[str], float]
 
@@ -28,9 +29,11 @@ def uniform(term: str) -> float:
 def content_terms(question: str) -> list[str]:
     """The words a question is about: jieba tokens minus question words and punctuation. Latin
     words are left out: the documents are Chinese, so an English word never occurs in them (an
-    English question is judged by its figures, Chinese names and embedding similarity)."""
+    English question is judged by its figures, Chinese names and embedding similarity). Numerals
+are read first (十五个 → 15个, 一小时 → 1小时), as every text they are matched in is
+(`coverage`), so both spellings meet."""
     terms = [
-        t for t in search_words(question)
+        t for t in search_words(with_digits(to_search_text(question)))
         if re.search(r"[\u3400-\u9fff\d]", t) and t not in _QUESTION_WORDS and not _ASKING.match(t)
     ]
     keep = [t for t in terms if len(t) > 1 or t.isdigit()]
@@ -58,6 +61,6 @@ def coverage(terms: Sequence[str], sentence: str, scope: str, clause: str, weigh
     total = sum(weights(t) for t in terms)
     if not total:
         return 1.0  # nothing to match lexically (an English question without figures)
-    here, frame, around = to_search_text(sentence), to_search_text(scope), to_search_text(clause)
+    here, frame, around = numeric_form(sentence), numeric_form(scope), numeric_form(clause)
     found = sum(weights(t) * (1.0 if t in here or t in frame else 0.5 if t in around else 0.0) for t in terms)
     return found / total

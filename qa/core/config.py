@@ -76,6 +76,20 @@ class RefusalThresholds:
     # A question asking for a quantity needs more: a sentence that names the topic but gives no
     # figure, or a figure for a neighbouring topic, is the typical false answer.
     min_coverage_for_figure: float = 0.75
+    # A figure a question states is no false premise when the answering document states it in
+    # a sentence holding this IDF-weighted share of the question's words (the same figure said
+    # of something else — 60% of another rate — leaves the premise false).
+    premise_topic_coverage: float = 0.5
+    # Evidence strength (qa/answer/strength.py) of the quoted sentences: at or above
+    # strong_evidence the answer is shown as a close match, below partial_evidence as weak, and
+    # below min_evidence the offline answerer refuses (the quote matches too little of the
+    # question to be its answer). bench/evidence_levels.py on the gold dev split (2026-11-30,
+    # 76 answered): answers holding their key facts score 0.50–1.00 (47 of 54 ≥ 0.75), answers
+    # without them 0.00–1.00 with four below 0.40 (0.00, 0.21, 0.28, 0.35); 0.40 refuses those
+    # four and no right answer, 0.60 would lose three right ones.
+    min_evidence: float = 0.4
+    partial_evidence: float = 0.5
+    strong_evidence: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,24 @@ class AnswerSelection:
     heading_match: float = 0.5  # share of the question's words a heading must carry to answer a list question
     second_quote_ratio: float = 0.9  # a second quote must score this share of the best one
     compare_quotes: int = 2  # clauses quoted per document in a comparison table cell
+    # A list answer lists at most this many items: the longest list under one heading of the
+    # default corpus has 10 (渝中 三、重点任务), the longest numbered run under one clause 11.
+    max_list_items: int = 12
+    # A clause with text of its own (not a bare heading) answers 「X有哪些」 with its items only
+    # when its heading carries nearly all of the question's words (a bare heading needs
+    # heading_match); set by hand, dev list questions unchanged or better with it.
+    named_list_match: float = 0.8
+    # Score multipliers for what a sentence says against what the question asks (asks.fit):
+    # a sentence stating another year than the one asked, or only a qualified measure
+    # (人均… for a question on the total), is rarely its answer.
+    # A list question (「…有哪些举措」) also quotes the best sentence of up to `other_documents`
+    # other documents scoring at least this share of the best: several documents may each say
+    # part of the answer. Set by hand; on the dev split it changed no list row's key facts.
+    other_documents: int = 2
+    other_document_ratio: float = 0.9
+    other_year: float = 0.5
+    wrong_measure: float = 0.6
+    no_duration: float = 0.7  # a 多少天/多长 question, a sentence without a span of time
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,23 @@ def cn_date(iso: str) -> str:
         return iso or ""
     year, month, day = match.groups()
     return f"{year}年{int(month)}月{int(day)}日"
+
+
+# Years a document names relative to its own date. 当年 is left out: in policy text it mostly
+# means "that year" of an event, not the document's year.
+_RELATIVE_YEARS = {"今年": 0, "本年": 0, "明年": 1, "次年": 1, "后年": 2, "去年": -1, "上年": -1, "前年": -2}
+_RELATIVE_YEAR = re.compile("|".join(_RELATIVE_YEARS))
+
+
+def document_year(iso: str) -> int | None:
+    """The year of a document's ISO date ('2024-03-01' → 2024); None when it has none."""
+    match = re.match(r"(\d{4})", iso or "")
+    return int(match.group(1)) if match else None
+
+
+def resolve_relative_years(text: str, year: int | None) -> str:
+    """`text` with 今年/明年/去年/上年… written as the years they are for a document of `year`
+    (「今年」 in a 2024 document → 「2024年」); unchanged when the year is unknown."""
+    if year is None:
+        return text
+    return _RELATIVE_YEAR.sub(lambda m: f"{year + _RELATIVE_YEARS[m.group(0)]}年", text)

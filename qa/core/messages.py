@@ -52,11 +52,33 @@ def llm_failed_notice(stage: str, reason: str, language: Language | str) -> str:
     return f"大模型调用失败，{what}。原因：{reason}"
 
 
-def answer_state(refused: bool, verified: bool) -> str:
-    """The badge over an answer: it claims no more than the checks did."""
+def answer_state(refused: bool, verified: bool, level: str = "", language: Language | str = Language.ZH) -> str:
+    """The badge over an answer: it says which checks ran and how closely the cited sentences
+    match the question (`level`: strong / partial / weak, "" when unknown), never "correct".
+    A refusal is not verified: it only says nothing was found."""
+    en = language == Language.EN
     if refused:
-        return "文件中未找到依据"
-    return "已核实" if verified else "部分未核实"
+        return "No supporting clause found (not an answer)" if en else "未找到依据（未作回答）"
+    checked = ("quotes checked, figures found in the cited clauses" if en else "引文逐字核对、数字见于所引条款") \
+        if verified else ("some sentences not verified" if en else "部分未核实")
+    match = {"strong": ("close match to the question", "与问题切合"),
+             "partial": ("partial match to the question", "与问题部分相符"),
+             "weak": ("weak evidence: may not answer the question", "证据弱：所引条款未必回答此问题")}.get(level)
+    if match is None:
+        return checked
+    return f"{checked} · {match[0] if en else match[1]}"
+
+
+def refusal_notice(missing: Sequence[str], language: Language | str) -> str:
+    """What a refusal did not find, so it is never silent: the question's words, years or
+    figures that no retrieved clause holds (or that no sentence holds together)."""
+    if language == Language.EN:
+        if not missing:
+            return "No retrieved clause answers the question closely enough."
+        return f"No retrieved clause says anything about {', '.join(missing)}."
+    if not missing:
+        return "检索到的条款都不足以回答此问题。"
+    return f"文件中未找到关于{'、'.join(f'「{m}」' for m in missing)}的内容。"
 
 
 def check_reason(uncited: bool, missing_figures: Sequence[str], reason: str = "") -> str:

@@ -1,9 +1,16 @@
 """Numerals and figures: Chinese numerals read as numbers (through cn2an), and the figures a
 sentence states, compared in one normalised form wherever figures are compared (the numbering
-grammar, citation checks, premise checks)."""
+grammar, citation checks, premise checks, answer selection).
+
+One figure has many spellings: 二〇三五 = 2035, 十五 = 15, 一小时 = 1小时, １４８４ = 1484,
+1,484 = 1484, and 1.2万亿 = 12000亿 (the same amount in another magnitude). `numeric_form`
+writes a text with Arabic numerals where a Chinese numeral is a number, and `figure_in`
+compares amounts by value. A plan's name (十四五) or a numeral word (一体化, 千方百计) is no
+number and is left as written."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from qa.core.markers import LIST_ENUMERATOR, strip_markers
@@ -13,6 +20,11 @@ CN_NUMERAL_CHARS = "〇零一二两兩三四五六七八九十百千"
 _ARABIC = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?:万亿|亿|万|千|百|%|‰)?")
 _CN_RUN = re.compile(r"[〇零一二三四五六七八九十百千万亿两]{2,}")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# A lone numeral counts something only before a measure word: 一小时, 三天, 两个, 五万 (not 一体化).
+_MEASURES = "个项条次天日周年月季倍家所名人户元亩吨米度批座万亿"
+_CN_COUNT = re.compile(rf"(?<![{CN_NUMERAL_CHARS}万亿\d])[一二两兩三四五六七八九十](?=小时|分钟|公里|[{_MEASURES}])")
+_MAGNITUDES = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3}
+_AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万亿|亿|万|千)?(%|‰)?")
 
 
 @lru_cache(maxsize=4096)
@@ -58,19 +70,52 @@ def extract_figures(sentence: str) -> tuple[str, ...]:
 
 def _arabicised(text: str) -> str:
     def arabic(match: re.Match) -> str:
-        value = cn_to_int(match.group(0))
-        return match.group(0) if value is None else str(value)
+        run = match.group(0)
+        body = run.rstrip("万亿")  # 三十三万: the number, then its magnitude as written
+        value = cn_to_int(body)
+        return run if value is None else str(value) + run[len(body):]
 
-    return _CN_RUN.sub(arabic, text)
+    text = _CN_RUN.sub(arabic, text)
+    return _CN_COUNT.sub(lambda m: str(cn_to_int(m.group(0))), text)
+
+
+def with_digits(text: str) -> str:
+    """`text` with Chinese numerals that are numbers written in Arabic digits, spacing kept."""
+    return _arabicised(text)
+
+
+def numeric_form(text: str) -> str:
+    """`flat(text)` with Chinese numerals that are numbers written in Arabic digits: 十五个 →
+    15个, 一小时 → 1小时, 二〇三五年 → 2035年; 十四五 and 一体化 stay as they are."""
+    return _arabicised(flat(text))
+
+
+def amount(figure: str) -> tuple[Decimal, str] | None:
+    """A figure's value with its magnitude applied, and its % or ‰ sign: 1.2万亿 and 12000亿
+    are both (1.2E+12, ""); None when `figure` is not one number."""
+    match = _AMOUNT.fullmatch(numeric_form(figure))
+    if not match:
+        return None
+    try:
+        value = Decimal(match.group(1)) * _MAGNITUDES.get(match.group(2) or "", 1)
+    except InvalidOperation:
+        return None
+    return value.normalize(), match.group(3) or ""
 
 
 def figure_in(figure: str, text: str) -> bool:
-    """Does `text` state `figure`? Chinese numerals count as their Arabic value (二〇三五 = 2035),
-    and digits must not continue on either side (33 ≠ 133)."""
+    """Does `text` state `figure`? Chinese numerals count as their Arabic value (二〇三五 = 2035,
+    一小时 = 1小时), amounts compare by value across magnitudes (1.2万亿 = 12000亿), and digits must
+    not continue on either side (33 ≠ 133)."""
     haystack, figure = flat(text), flat(figure)
+    if not figure:
+        return False
     haystacks = (haystack, _arabicised(haystack))
     for variant in {figure, _arabicised(figure)}:
         pattern = re.compile(r"(?<![\d.])" + re.escape(variant) + (r"(?!\d)" if variant[-1].isdigit() else ""))
         if any(pattern.search(h) for h in haystacks):
             return True
-    return False
+    wanted = amount(figure)
+    if wanted is None or not (_AMOUNT.fullmatch(_arabicised(figure)).group(2) or ""):
+        return False  # a bare number was matched as written above; only magnitudes need values
+    return any(amount(m.group(0)) == wanted for m in _AMOUNT.finditer(haystacks[1]))

@@ -72,6 +72,7 @@ def answer_view(answer: Answer) -> dict:
         "refused": answer.refused,
         "backend": answer.backend,
         "verified": answer.verified,
+        "evidence": to_data(answer.evidence),  # {"score", "level", "missing"} or null for a refusal
         "citations": [
             {"n": c.n, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title, "ref": c.ref,
              "text": c.text, "quote": c.quote}

@@ -152,9 +152,11 @@ def answer_html(answer: Answer, turn: int, scope: str = "") -> str:
     A single HTML block with no blank line, so the chat's Markdown renderer passes it through."""
     parts = [f'<div class="pq-answer">']
     badge = "pq-badge pq-refused" if answer.refused else "pq-badge"
-    state = answer_state(answer.refused, answer.verified)
+    level = answer.evidence.level if answer.evidence and not answer.refused else ""
+    state = answer_state(answer.refused, answer.verified, level)
+    strength = f' title="证据强度 {answer.evidence.score:.2f}"' if level else ""
     parts.append(f'<div class="pq-meta"><span class="{badge}">{esc(backend_label(answer.backend))}</span>'
-                 f'<span class="pq-state">{state}</span></div>')
+                 f'<span class="pq-state pq-evidence-{level or "none"}"{strength}>{esc(state)}</span></div>')
     if answer.notice:
         parts.append(f'<div class="pq-notice">ℹ {esc(answer.notice)}</div>')
     if answer.standalone_question and answer.standalone_question != answer.question:
@@ -185,6 +187,8 @@ def filters_line(filters: Filters, titles: Mapping[str, str]) -> str:
         parts.append("文件" + "、".join(f"《{titles.get(d, d)}》" for d in filters.doc_ids))
     if filters.issuers:
         parts.append("发文机关 " + "、".join(filters.issuers))
+    if filters.lead_units:
+        parts.append("牵头单位 " + "、".join(filters.lead_units))
     if filters.date_from or filters.date_to:
         parts.append("日期 " + date_span(filters.date_from, filters.date_to))
     return "；".join(parts)
@@ -193,7 +197,7 @@ def filters_line(filters: Filters, titles: Mapping[str, str]) -> str:
 def no_match_html(scope: str) -> str:
     """The filters (filters_line) leave no document: said as such, not as a refusal or an error."""
     return (f'<div class="pq-answer pq-nomatch">⚠ 没有文件符合当前的筛选条件（{esc(scope)}），因此没有检索。'
-            "<br>请放宽或清除筛选条件（文件、发文机关、日期）后再问。</div>")
+            "<br>请放宽或清除筛选条件（文件、发文机关、牵头单位、日期）后再问。</div>")
 
 
 def streaming_html(partial: str, backend: str) -> str:
@@ -250,6 +254,18 @@ def highlight(text: str, quote: str) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
+def responsibility_html(clause: Clause) -> str:
+    """The clause's responsibility note as a line of its own (牵头单位 · 责任单位); '' without one."""
+    parts = []
+    if clause.lead_units:
+        parts.append("牵头单位：" + "、".join(clause.lead_units))
+    if clause.responsible_units:
+        parts.append("责任单位：" + "、".join(clause.responsible_units))
+    if clause.page:
+        parts.append(f"第{clause.page}页")
+    return f'<div class="pq-units">{esc(" · ".join(parts))}</div>' if parts else ""
+
+
 def clause_panel_html(view: ClauseView | None, label: str = "") -> str:
     if view is None:
         return '<div class="pq-panel pq-empty">点击回答中的 [n] 或参考条款，在此查看条款原文。</div>'
@@ -268,6 +284,7 @@ def clause_panel_html(view: ClauseView | None, label: str = "") -> str:
         f'<div class="pq-doc-title">《{esc(meta.title)}》</div>'
         f'<div class="pq-doc-facts">{facts}</div>'
         f'<div class="pq-path">{path}</div>'
+        f"{responsibility_html(clause)}"
         f'<div class="pq-clause-text">{highlight(view.text, view.quote)}</div>'
         f'<details class="pq-context"><summary>在原文中查看（前后条款）</summary>{context}</details>'
         "</div>"
@@ -320,9 +337,12 @@ CSS = """
 .pq-rewrite { font-size: 0.85em; color: #666; }
 a.pq-cite { color: #2850a8; font-weight: 600; text-decoration: none; cursor: pointer; padding: 0 1px; }
 a.pq-cite:hover, a.pq-ref:hover, a.pq-ctx-ref:hover { text-decoration: underline; }
+.pq-evidence-weak { color: #d9480f; font-weight: 600; }
+.pq-evidence-partial { color: #b08900; }
 .pq-unverified { text-decoration: underline wavy #d9480f; text-underline-offset: 3px; }
 .pq-unverified sup { color: #d9480f; }
 .pq-warn { background: #fff4f0; border-left: 3px solid #d9480f; padding: 4px 8px; margin: 6px 0; font-size: 0.9em; }
+.pq-units { color: #555; font-size: 0.9em; margin: 2px 0 4px 0; }
 .pq-refs { border-top: 1px solid #ddd; margin-top: 8px; padding-top: 4px; font-size: 0.9em; }
 .pq-refs-title { color: #666; }
 .pq-refs ol, .pq-refs ul { margin: 2px 0 0 0; padding-left: 1.2em; }

@@ -54,7 +54,7 @@ def test_answer_streams_in_and_names_the_model(llm_app_url, fake_llm):
     assert any(FIGURE[:2] in t for t in streaming[1:]) or len(streaming) > 1  # text arrived in pieces
     final = texts[-1]
     assert f"模型 {MODEL}" in final and FIGURE in final and 'class="pq-cite"' in final
-    assert "已核实" in final
+    assert "引文逐字核对、数字见于所引条款" in final  # the badge names the checks that ran
 
 
 def test_model_failure_falls_back_with_a_visible_notice(browser, llm_app_url, fake_llm):

@@ -33,3 +33,12 @@ def test_line_patterns_tell_date_lines_from_text():
     assert DATE_AT_START.match("2023年5月 渝中区") and not DATE_AT_START.match("到2027年，地区生产总值")
     assert DATE_ONLY_LINE.match("2020年7月15日") and not DATE_ONLY_LINE.match("2020年7月15日印发")
     assert TIMESTAMP_AT_START.match("2023-05-23 10:30 来源：") and not TIMESTAMP_AT_START.match("2023-05-23")
+
+
+def test_relative_years_read_against_the_documents_year():
+    from qa.core.dates import document_year, resolve_relative_years
+
+    assert document_year("2024-03-01") == 2024 and document_year("") is None
+    text = "今年完成改造，明年全面推开，上年同期增长5%，去年启动"
+    assert resolve_relative_years(text, 2024) == "2024年完成改造，2025年全面推开，2023年同期增长5%，2023年启动"
+    assert resolve_relative_years(text, None) == text

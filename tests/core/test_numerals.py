@@ -1,6 +1,6 @@
 import pytest
 
-from qa.core.numerals import cn_to_int, extract_figures, figure_in
+from qa.core.numerals import amount, cn_to_int, extract_figures, figure_in, numeric_form
 
 
 @pytest.mark.parametrize("numeral, value", [
@@ -20,3 +20,18 @@ def test_figures_match_across_numeral_systems_width_and_digit_grouping():
 def test_list_enumerators_and_citation_markers_are_not_figures():
     assert extract_figures("1. 推进项目[12]") == ()
     assert extract_figures("（2）到2027年达到75%【3】") == ("2027", "75%")
+
+
+def test_amounts_compare_by_value_across_magnitudes_and_numeral_systems():
+    assert figure_in("1.2万亿", "地区生产总值达到12000亿元") and figure_in("12000亿", "达到1.2万亿元")
+    assert figure_in("１２０００亿", "达到1.2万亿元")  # full-width digits
+    assert figure_in("1", "打造一小时通勤圈") and figure_in("15", "十五个工作日内办结")
+    assert figure_in("33万", "达到三十三万元")
+    assert not figure_in("1.2万亿", "达到1.2亿元") and not figure_in("120", "达到1.2万亿元")
+
+
+def test_a_plan_name_or_a_numeral_word_is_no_number():
+    assert not figure_in("14", "“十四五”规划") and not figure_in("5", "“十四五”规划")
+    assert numeric_form("一体化发展，千方百计") == "一体化发展,千方百计"
+    assert numeric_form("十五个工作日，一小时，二〇三五年") == "15个工作日,1小时,2035年"
+    assert amount("1.2万亿") == amount("12000亿") and amount("75%") != amount("75")

@@ -30,6 +30,17 @@ def test_numeric_question_quotes_the_exact_figure_from_the_right_clause(built_se
     assert source.doc_id == "yuzhong-2023-05-ten-actions-plan" and "主要目标" in source.ref
     assert answer.verified and all(c.markers for c in answer.checks)
     assert len(answer.text) < 200  # a short answer, not a dump of clauses
+    assert answer.evidence.level == "strong" and "33万元" not in answer.text  # the total, not 人均
+
+
+def test_who_leads_a_task_is_answered_with_its_responsibility_note(built_service):
+    answer = ask(built_service, "助力全市建设长江上游航运中心由哪个单位牵头？")
+    assert not answer.refused and "区交通局" in answer.text
+
+
+def test_a_list_named_by_its_count_is_answered_item_by_item(built_service):
+    answer = ask(built_service, "渝中区十项行动有哪些？")
+    assert not answer.refused and answer.text.count("行动[") == 10
 
 
 def test_area_figure_from_the_pdf_document(built_service):
@@ -65,6 +76,7 @@ def test_off_corpus_question_is_refused_with_the_fixed_phrase(built_service, que
     answer = ask(built_service, question)
     assert answer.refused and answer.text == REFUSAL_ZH
     assert answer.citations == () and answer.nearest
+    assert answer.notice and answer.evidence is None and not answer.verified  # never silent, never verified
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from qa.core.types import Clause
 from qa.answer.citations import verify
 from qa.core.markers import marker_numbers, split_sentences
 from qa.core.numerals import cn_to_int, extract_figures, figure_in
-from qa.core.types import ContextItem, Hit
+from qa.core.types import ContextItem, DocumentMeta, Hit
 
 YUZHONG = "——城市能级显著提升。基本建成“四化”现代都市，地区生产总值迈上2100亿元台阶，地均生产总值突破100亿元，人均地区生产总值达到33万元左右。"
 TIANFU = "展望到二〇三五年，天府新区地区生产总值突破1 万亿元，成都片区面积1484平方公里。"
@@ -114,3 +114,18 @@ def test_citation_carries_clause_and_quote():
     (citation,) = result.citations
     assert (citation.doc_id, citation.ref, citation.text) == ("sichuan", "二、主要目标", SICHUAN)
     assert "144小時" in citation.quote
+
+
+def test_evidence_strength_says_how_well_the_cited_sentence_matches_the_question():
+    close = verify("地区生产总值迈上2100亿元台阶[1]。", ITEMS, question="渝中区地区生产总值要迈上多少亿元台阶？")
+    assert close.verified and close.evidence.level == "strong" and 0.75 <= close.evidence.score <= 1.0
+    # The quote is verbatim and its figure is in the clause, but it answers another question.
+    off = verify("加快建设国际消费中心城市[4]。", ITEMS, question="渝中区2030年的房价调控政策是什么？")
+    assert off.verified and off.evidence.level == "weak" and "2030年" in off.evidence.missing
+
+
+def test_a_figure_for_this_year_is_verified_against_a_clause_saying_this_year():
+    dated = [item(1, "今年新增就业岗位3万个。", "plan")]
+    assert not verify("2024年新增就业岗位3万个[1]。", dated).verified
+    plan = DocumentMeta(doc_id="plan", title="年度计划", short_title="计划", date="2024-02-01")
+    assert verify("2024年新增就业岗位3万个[1]。", dated, documents=[plan]).verified

@@ -15,7 +15,7 @@ from qa.core.messages import REFUSAL_ZH
 pytestmark = pytest.mark.slow
 
 KEYS = {"question", "standalone_question", "answer", "refused", "backend", "verified", "citations", "unverified",
-        "notice", "dropped_markers", "nearest", "timings"}
+        "notice", "dropped_markers", "nearest", "timings", "evidence"}
 CITATION_KEYS = {"n", "clause_id", "doc_id", "doc_title", "ref", "text", "quote"}
 GDP = "渝中区到2027年地区生产总值要迈上什么台阶？"
 YUZHONG = "yuzhong-2023-05-ten-actions-plan"

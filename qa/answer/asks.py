@@ -1,0 +1,107 @@
+"""What a question asks for, beyond its words: the years it names, the measure (总量, or 人均 /
+地均 / 年均 … of it), whether it wants a duration, who is responsible, or a list, and how many
+items it expects. The offline answerer uses these to pick the sentence (and the phrase of it)
+that answers, and the evidence check uses them to say what the cited sentences lack.
+
+All of it is read from the question's own words with general patterns of Chinese questions;
+nothing here names a document, a place or a topic.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.core.config import TUNING, AnswerSelection
+from qa.core.dates import resolve_relative_years
+from qa.core.numerals import cn_to_int, numeric_form
+
+# A measure qualified per head, per area, per year…: 人均地区生产总值 is not 地区生产总值.
+MEASURE_QUALIFIERS = ("人均", "地均", "楼均", "户均", "亩均", "年均", "日均", "月均")
+# How a question says the same measure in everyday words: 每年新增 = 年均新增.
+_SAID_AS = {"年均": "每年", "人均": "每人", "户均": "每户", "日均": "每天", "月均": "每月"}
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D|$)")
+FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%]|多大|多长|多高|多久|比重|比例|目标值|时限|"
+                          r"\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b", re.IGNORECASE)
+_DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周|个月|月|年)|几个?(?:工作日|天|小时|周|个月|月)"
+                             r"|多长时间|多长|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
+# A stated span of time: 15个工作日, 三十日, 2小时, 6个月 (after numeric_form, so digits only).
+DURATION = re.compile(r"\d+(?:\.\d+)?个?(?:工作日|日|天|小时|分钟|周|个月|月|年)(?:内|以内|之内)?")
+RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|哪个部门|哪个单位|哪些部门|哪些单位|由谁|\bwho\b|\blead",
+                                re.IGNORECASE)
+# The question's own words for "who": answered by a responsibility note, whatever its wording.
+RESPONSIBLE_WORDS = re.compile(r"牵头|负责|责任|部门|单位|主管|谁")
+# The note a task carries naming who does it: （牵头单位：区交通局）, （市发改委等负责）.
+RESPONSIBILITY_NOTE = re.compile(r"[（(][^（()）]*(?:牵头单位|责任单位|牵头部门|责任部门|负责)[^（()）]*[)）]")
+_COUNTED = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大|步|方面|类|种|点|件|化)")
+_LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种]|"
+                         r"哪[一二三四五六七八九十两\d]+[个项条方面类大种级步]|\b(?:which|list|what are)\b",
+                         re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Asks:
+    years: tuple[int, ...] = ()  # years the question names (「到2027年」)
+    figure: bool = False  # 多少 / 几个 / 比重 / how many: a quantity is asked for
+    qualifiers: tuple[str, ...] = ()  # measure qualifiers the question itself uses (人均)
+    duration: bool = False  # 多少个工作日 / 多少天 / 多长
+    responsible: bool = False  # 由哪个单位牵头 / 谁负责
+    listing: bool = False  # 有哪些 / 哪几项
+    count: int | None = None  # 「十项行动」, 「三大目标」: how many items the list should have
+
+
+def read_question(question: str) -> Asks:
+    flat = numeric_form(question)
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(flat)))
+    qualifiers = tuple(q for q in MEASURE_QUALIFIERS if q in flat or _SAID_AS.get(q, "\0") in flat)
+    listing = bool(_LIST_ASKED.search(question))
+    counted = _COUNTED.search(question) if listing else None  # 「三大地标商圈…牵头单位是哪个」 asks no list
+    count = cn_to_int(counted.group(1)) if counted else None
+    return Asks(years=years, figure=bool(FIGURE_ASKED.search(question)), qualifiers=qualifiers, duration=bool(_DURATION_ASKED.search(question)),
+                responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
+                count=count if count and 2 <= count <= 20 else None)
+
+
+def years_in(text: str, doc_year: int | None = None) -> set[int]:
+    """The years a text names, 今年/明年 read against its document's year."""
+    return {int(y) for y in _YEAR.findall(numeric_form(resolve_relative_years(text, doc_year)))}
+
+
+def wrong_measure(asks: Asks, terms: Sequence[str], text: str) -> bool:
+    """True when every mention in `text` of the question's longest word there is qualified by a
+    measure the question does not ask for (「人均地区生产总值」 for a question on 地区生产总值)."""
+    flat = numeric_form(text)
+    present = sorted((t for t in terms if len(t) > 1 and t in flat), key=len, reverse=True)
+    if not present:
+        return False
+    term = present[0]
+    other = [q for q in MEASURE_QUALIFIERS if q not in asks.qualifiers]
+    # The qualifier may sit a word before the term: 人均/地区/生产总值.
+    qualified = re.compile("(?:" + "|".join(other) + r")[^，,。；;、：:]{0,4}$")
+    return all(qualified.search(flat[max(0, m.start() - 8):m.start()])
+               for m in re.finditer(re.escape(term), flat))
+
+
+def has_duration(text: str) -> bool:
+    return bool(DURATION.search(numeric_form(text)))
+
+
+def responsibility_notes(text: str) -> list[str]:
+    return [m.group(0) for m in RESPONSIBILITY_NOTE.finditer(text)]
+
+
+def fit(asks: Asks, terms: Sequence[str], sentence: str, frame: str, year: int | None,
+        selection: AnswerSelection = TUNING.answer) -> float:
+    """A multiplier for a candidate sentence's score: how well what it says fits what the
+    question asks — the year (in the sentence, or set by its parent clause), the measure, a
+    span of time. 1.0 when the question asks nothing of the kind."""
+    factor = 1.0
+    if asks.years:
+        wanted, here = set(asks.years), years_in(sentence, year)
+        if not here & wanted and (here or not years_in(frame, year) & wanted):
+            factor *= selection.other_year
+    if wrong_measure(asks, terms, sentence):
+        factor *= selection.wrong_measure
+    if asks.duration and not has_duration(sentence):
+        factor *= selection.no_duration
+    return factor

@@ -1,0 +1,121 @@
+"""Answers that are lists: the items under a heading the question names (「基本原则有哪几条」,
+「十项行动有哪些」: every item, fetched from the document when the context holds only some),
+the sibling items of the best clause, the numbered lines inside it, and the items a sentence
+ending in a colon introduces (「应当符合下列规定：」 is no answer without what follows it).
+Every line quotes its own clause and carries its [n]; items the context lacked join it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from qa.answer.asks import Asks
+from qa.answer.quotes import LIST_LINE, entries_answer, item_label
+from qa.answer.shelf import Shelf, parent
+from qa.answer.terms import Weights, coverage, uniform
+from qa.core.config import TUNING, AnswerSelection
+from qa.core.ids import ancestors, parent_of
+from qa.core.numerals import numeric_form
+from qa.core.types import Clause, ContextItem
+
+SELECTION = TUNING.answer
+_COLON_END = re.compile(r"[：:]\s*$")
+
+
+def _headings(shelf: Shelf, items: Sequence[ContextItem]) -> list[tuple[Clause, str]]:
+    """The context's clauses and every clause above them: where a list named by the question may be."""
+    seen, out = set(), []
+    for item in items:
+        clause = item.hit.clause
+        for depth, cid in enumerate(ancestors(clause.base_id)):
+            if cid in seen:
+                continue
+            seen.add(cid)
+            found = next(((c, t) for c, t in shelf.clauses(clause.doc_id) if c.base_id == cid), None)
+            if found is None and cid == clause.base_id:
+                found = (clause, item.text)
+            if found is None:
+                found = _bare_heading(clause, cid, depth)
+            if found:
+                out.append(found)
+    return out
+
+
+def _bare_heading(clause: Clause, cid: str, depth: int) -> tuple[Clause, str] | None:
+    """A heading with no text of its own (「第二节 主要原则」) is no stored clause; its items'
+    paths still name it, and their parent ids point at it."""
+    keep = len(clause.path) - depth
+    if keep < 1 or depth == 0:
+        return None
+    heading = clause.path[keep - 1]
+    return replace(clause, clause_id=cid, path=clause.path[:keep], labels=clause.labels[:keep], heading=heading,
+                   text=heading, parent_id=parent_of(cid), part=1, parts=1), heading
+
+
+def named_list(terms: Sequence[str], asks: Asks, shelf: Shelf, weights: Weights = uniform,
+               selection: AnswerSelection = SELECTION, counted: bool = False) -> tuple[str, dict[int, str]] | None:
+    """The clauses under the heading the question names: a heading carrying the question's own
+    words (those not in its document's title); or, when `counted`, a group of exactly as many
+    items as the question counts (「十项」, 「哪三个」) whose leads share a question word."""
+    best, best_score = None, 0.0
+    for clause, text in _headings(shelf, list(shelf.items)):
+        children = shelf.children(clause)
+        if len(children) < 2:
+            continue
+        if counted:
+            # Every item of 「十项行动」 is a 「…行动」: most leads carry the word the question counts.
+            leads = [numeric_form(f"{c.heading} {item_label(t)}") for c, t in children]
+            shared = any(2 * sum(term in lead for lead in leads) >= len(leads) for term in terms)
+            score = 1.0 if asks.count == len(children) and shared else 0.0
+        else:
+            own = [t for t in terms if t not in numeric_form(clause.doc_title)]
+            named = coverage(own, f"{clause.heading} {' '.join(clause.path)}", "", "", weights) if own else 0.0
+            # A heading alone needs half the words; a clause with its own text must carry nearly all.
+            heading_only = len(text.strip()) < selection.min_quote_chars
+            score = named if heading_only or named >= selection.named_list_match else 0.0
+        if score >= selection.heading_match and score > best_score:
+            best, best_score = children, score
+    if best is None:
+        return None
+    best = best[: selection.max_list_items]
+    entries = [(shelf.item_for(c, t).n, item_label(t, selection.max_quote_chars)) for c, t in best]
+    return entries_answer(entries)
+
+
+def sibling_list(best_sentence: str, best_item: ContextItem, shelf: Shelf,
+                 max_chars: int = SELECTION.max_quote_chars) -> tuple[str, dict[int, str]] | None:
+    """The list a list question asks for, or None when the best sentence already enumerates it
+    (「打造A、B、C」 is answered by quoting it). Otherwise: the children of the best clause or its
+    siblings (—— items, numbered sub-clauses), when two or more are in the context; else the
+    list lines inside the best clause."""
+    if len(re.findall(r"[、；;]", best_sentence)) >= 2:
+        return None
+    clause, items = best_item.hit.clause, shelf.items
+    siblings = [i for i in items if parent(clause) and parent(i.hit.clause) == parent(clause)]
+    children = [i for i in items if parent(i.hit.clause) == clause.base_id]
+    group = children if len(children) >= 2 else siblings
+    if len(group) >= 2:
+        group = sorted(group, key=lambda i: i.hit.clause.ordinal)
+        return entries_answer([(i.n, item_label(i.text, max_chars)) for i in group])
+    lines = [line for line in best_item.text.splitlines() if LIST_LINE.match(line)]
+    if len(lines) < 2:
+        return None
+    return entries_answer([(best_item.n, item_label(LIST_LINE.sub("", line, count=1), max_chars)) for line in lines])
+
+
+def after_colon(quote: str, item: ContextItem, shelf: Shelf,
+                selection: AnswerSelection = SELECTION) -> list[tuple[int, str]]:
+    """The items a quote ending in a colon introduces: the lines after it in its clause, else
+    the clauses under it. [] when the quote does not end in a colon or nothing follows."""
+    if not _COLON_END.search(quote.rstrip("。")):
+        return []
+    start = item.text.find(quote.rstrip("。").strip())
+    rest = item.text[start + len(quote.rstrip("。").strip()):] if start >= 0 else ""
+    lines = [line.strip() for line in rest.splitlines() if line.strip()]
+    if not lines:
+        lines = [s for s in re.split(r"(?<=[；;。])", rest) if s.strip()]
+    if lines:
+        return [(item.n, item_label(line, selection.max_quote_chars)) for line in lines[: selection.max_list_items]]
+    children = shelf.children(item.hit.clause)[: selection.max_list_items]
+    return [(shelf.item_for(c, t).n, item_label(t, selection.max_quote_chars)) for c, t in children]
