@@ -25,11 +25,16 @@ def register(app: typer.Typer) -> None:
 
 
 GoldOption = Annotated[Path, typer.Option("--gold", dir_okay=False, help="Gold-set JSONL (see eval/gold/FORMAT.md).")]
+CorpusOption = Annotated[Path | None, typer.Option(
+    "--corpus", file_okay=False, exists=True,
+    help="Corpus folder the gold set is about [default: POLICYQA_CORPUS]; another folder gets its own index under POLICYQA_HOME/corpora/.")]
 
 
 @eval_app.command("run")
 def run(
     gold: GoldOption = DEFAULT_GOLD,
+    corpus: CorpusOption = None,
+    split: Annotated[str, typer.Option("--split", help="dev (tuning allowed) | test (only reported) | all.")] = "all",
     retriever: Annotated[list[str] | None, typer.Option("--retriever", help="dense | bm25 | hybrid | all; repeat to compare several.")] = None,
     k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Clauses given to the answerer [default: POLICYQA_TOP_K].")] = None,
     answerer: Annotated[str, typer.Option("--answerer", help="offline (extractive) | llm (needs an endpoint).")] = "offline",
@@ -48,9 +53,8 @@ def run(
     from eval.runner import RETRIEVER_SOURCES, RunConfig, run_eval, service_for
     from qa.service import PolicyQA
     from qa.core.errors import LLMError
-    from qa.settings import load_settings
 
-    settings = load_settings()
+    settings = corpus_settings(corpus)
     if answerer == "llm" and not settings.llm_configured:
         raise LLMError("--answerer llm needs an LLM endpoint.", hint="Set OPENAI_API_KEY and/or OPENAI_BASE_URL (see README), or use --answerer offline.")
     if judge_model and not judge:
@@ -60,13 +64,13 @@ def run(
     modes = list(RETRIEVER_SOURCES) if "all" in modes else list(dict.fromkeys(modes))
     configs = [RunConfig(retriever=mode, k=k or settings.top_k, answerer=answerer) for mode in modes]
 
-    gold_set = load_gold(gold)
+    gold_set = load_gold(gold).select_split(split)
     if only_type:
         gold_set = gold_set.subset(row.id for row in gold_set.rows if row.type in only_type)
     if limit:
         gold_set = gold_set.subset(row.id for row in gold_set.rows[:limit])
     if not gold_set.rows:
-        raise typer.BadParameter("no gold question matches --type/--limit.")
+        raise typer.BadParameter("no gold question matches --split/--type/--limit.")
     _ensure_index(settings)
 
     result = run_eval(lambda config: service_for(settings, config), gold_set, configs, progress=True, judge=judge_with)
@@ -87,17 +91,32 @@ def compare(
     run_a: Annotated[Path, typer.Argument(help="Earlier run (folder or results.json).")],
     run_b: Annotated[Path, typer.Argument(help="Later run (folder or results.json).")],
     out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="Also write the comparison as Markdown.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON (intervals and verdicts).")] = False,
+    resamples: Annotated[int, typer.Option("--resamples", min=100, help="Bootstrap resamples.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed (fixed: the same runs give the same verdict).")] = 20261130,
 ) -> None:
-    """What improved and what regressed from RUN_A to RUN_B, overall and question by question."""
-    from eval.compare import compare_runs, render_comparison
+    """What improved and what regressed from RUN_A to RUN_B, with a paired bootstrap interval per
+    metric; exits 1 when a metric got significantly worse (its interval excludes 0 on the worse side)."""
+    import json
+
+    from eval.compare import compare_runs, comparison_json, render_comparison
     from eval.report import load_results
 
-    comparisons, unpaired = compare_runs(load_results(run_a), load_results(run_b))
+    comparisons, unpaired = compare_runs(load_results(run_a), load_results(run_b), resamples, seed)
     text = render_comparison(str(run_a), str(run_b), comparisons, unpaired)
-    console.print(Markdown(text))
+    if as_json:
+        typer.echo(json.dumps(comparison_json(str(run_a), str(run_b), comparisons, unpaired), ensure_ascii=False, indent=1))
+    else:
+        console.print(Markdown(text))
     if out:
         out.write_text(text, encoding="utf-8")
-        console.print(f"Written to {out}")
+        if not as_json:
+            console.print(f"Written to {out}")
+    if any(c.significant_regressions for c in comparisons):
+        if not as_json:
+            worse = sorted({i.name for c in comparisons for i in c.significant_regressions})
+            console.print(f"[red]Significant regression: {', '.join(worse)}[/]")
+        raise typer.Exit(1)
 
 
 @eval_app.command("gate")
@@ -105,21 +124,20 @@ def gate_command(
     run_dir: Annotated[Path, typer.Argument(help="A run folder or its results.json.")],
     thresholds: Annotated[Path, typer.Option("--thresholds", dir_okay=False)] = DEFAULT_THRESHOLDS,
 ) -> None:
-    """Exit 1 when retrieval hit@5, citation precision or refusal accuracy is below the thresholds."""
+    """Exit 1 when a gated metric (overall, or on a split or language) is on the wrong side of its threshold."""
     _gate(run_dir, thresholds)
 
 
 @eval_app.command("check")
-def check(gold: GoldOption = DEFAULT_GOLD) -> None:
+def check(gold: GoldOption = DEFAULT_GOLD, corpus: CorpusOption = None) -> None:
     """Validate a gold set and resolve its quotes against the built index, without asking anything."""
     from eval.goldset import load_gold, resolve
     from qa.service import PolicyQA
-    from qa.settings import load_settings
 
     gold_set = load_gold(gold)
     counts = gold_set.count_by_type()
     console.print(f"{len(gold_set.rows)} questions: " + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())))
-    settings = load_settings()
+    settings = corpus_settings(corpus)
     _ensure_index(settings)
     resolution = resolve(gold_set, PolicyQA(settings).clauses())
     quotes = sum(len(row.evidence) for row in gold_set.rows)
@@ -133,6 +151,22 @@ def check(gold: GoldOption = DEFAULT_GOLD) -> None:
         table.add_row(u.row_id, str(u.line), u.doc_id, u.quote, u.reason)
     console.print(table)
     raise typer.Exit(1)
+
+
+def corpus_settings(corpus: Path | None):
+    """Settings for the corpus a gold set is about. A folder other than the configured one gets an
+    index of its own (POLICYQA_HOME/corpora/<name>-<hash>), so evaluating the real-document or the
+    laws corpus never touches the app's index, nor the app's uploaded documents."""
+    import hashlib
+
+    from qa.settings import load_settings
+
+    settings = load_settings()
+    if corpus is None or corpus.resolve() == settings.corpus_dir.resolve():
+        return settings
+    folder = corpus.resolve()
+    name = f"{folder.name}-{hashlib.sha256(str(folder).encode('utf-8')).hexdigest()[:8]}"
+    return load_settings(corpus_dir=folder, home=settings.home / "corpora" / name)
 
 
 def _ensure_index(settings) -> None:
@@ -156,10 +190,10 @@ def _gate(run_dir: Path, thresholds_path: Path) -> None:
 
     checks = check_gate(load_results(run_dir), load_thresholds(thresholds_path))
     table = Table(title="CI gate")
-    for column in ("configuration", "metric", "value", "minimum", ""):
+    for column in ("configuration", "metric", "value", "limit", ""):
         table.add_column(column)
     for c in checks:
-        table.add_row(c.config, c.metric, fmt(c.value), f"{c.threshold:.3f}", "[green]pass[/]" if c.passed else "[red]FAIL[/]")
+        table.add_row(c.config, c.metric, fmt(c.value), ("≤ " if c.at_most else "≥ ") + f"{c.threshold:.3f}", "[green]pass[/]" if c.passed else "[red]FAIL[/]")
     console.print(table)
     if not all(c.passed for c in checks):
         raise typer.Exit(1)
@@ -188,4 +222,8 @@ def _summary_table(result) -> Table:
     for config in result.configs:
         values = [fmt(None if v != v else v) for v in (config.overall[name] for name in SUMMARY_METRICS)]
         table.add_row(config.config.name, *values, f"{config.seconds:.1f}")
+        # Dev and test apart: a figure tuned on dev says little until test agrees.
+        for part, averages in config.by_split.items():
+            values = [fmt(None if v != v else v) for v in (averages.get(name, float("nan")) for name in SUMMARY_METRICS)]
+            table.add_row(f"  {part} (n={config.split_counts.get(part, 0)})", *values, "")
     return table

@@ -1,9 +1,11 @@
-"""Compares two eval runs (their results.json): overall and per-type metric deltas, and question by
-question which answers got better or worse."""
+"""Compares two eval runs (their results.json): overall and per-type metric deltas, a paired
+bootstrap interval per metric (eval/bootstrap.py) that tells a real change from noise, and
+question by question which answers got better or worse."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+from eval.bootstrap import RESAMPLES, SEED, PairedInterval, metric_intervals
 from eval.metrics import BY_NAME, JUDGED_NAMES, METRIC_NAMES
 from eval.report import fmt
 
@@ -52,9 +54,15 @@ class ConfigComparison:
     regressed: tuple[QuestionChange, ...]
     only_in_a: tuple[str, ...]
     only_in_b: tuple[str, ...]
+    intervals: tuple[PairedInterval, ...] = ()
+
+    @property
+    def significant_regressions(self) -> tuple[PairedInterval, ...]:
+        return tuple(i for i in self.intervals if i.direction < 0)
 
 
-def compare_runs(run_a: dict, run_b: dict) -> tuple[list[ConfigComparison], list[str]]:
+def compare_runs(run_a: dict, run_b: dict, resamples: int = RESAMPLES, seed: int = SEED
+                 ) -> tuple[list[ConfigComparison], list[str]]:
     """Pairs configurations by name (or the single configuration of each run when names differ)
     and compares each pair. Returns the comparisons and the names left unpaired."""
     configs_a = {c["name"]: c for c in run_a["configs"]}
@@ -64,10 +72,10 @@ def compare_runs(run_a: dict, run_b: dict) -> tuple[list[ConfigComparison], list
         pairs = [(run_a["configs"][0], run_b["configs"][0])]
     paired = {c["name"] for pair in pairs for c in pair}
     unpaired = [name for name in [*configs_a, *configs_b] if name not in paired]
-    return [_compare_config(a, b) for a, b in pairs], unpaired
+    return [_compare_config(a, b, resamples, seed) for a, b in pairs], unpaired
 
 
-def _compare_config(a: dict, b: dict) -> ConfigComparison:
+def _compare_config(a: dict, b: dict, resamples: int = RESAMPLES, seed: int = SEED) -> ConfigComparison:
     judged = tuple(name for name in JUDGED_NAMES if name in a["overall"] or name in b["overall"])
     overall = tuple(MetricDelta(name, a["overall"].get(name), b["overall"].get(name)) for name in METRIC_NAMES + judged)
     by_type = {
@@ -96,7 +104,26 @@ def _compare_config(a: dict, b: dict) -> ConfigComparison:
         regressed=tuple(c for c in changes if c.regressed),
         only_in_a=tuple(qid for qid in questions_a if qid not in questions_b),
         only_in_b=tuple(qid for qid in questions_b if qid not in questions_a),
+        intervals=metric_intervals(a["questions"], b["questions"], METRIC_NAMES,
+                                   {name: BY_NAME[name].higher_is_better for name in METRIC_NAMES}, resamples, seed),
     )
+
+
+def comparison_json(label_a: str, label_b: str, comparisons: list[ConfigComparison], unpaired: list[str]) -> dict:
+    """The comparison for machines: per configuration pair, each metric's paired change with its
+    interval and verdict, and the ids of the questions that regressed or improved."""
+    def interval(i: PairedInterval) -> dict:
+        clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in asdict(i).items()}
+        return {**clean, "delta": None if i.delta != i.delta else i.delta, "significant": i.significant,
+                "verdict": {1: "better", -1: "worse", 0: "no significant change"}[i.direction]}
+
+    return {
+        "a": label_a, "b": label_b, "unpaired": unpaired,
+        "significant_regression": any(c.significant_regressions for c in comparisons),
+        "configs": [{"a": c.name_a, "b": c.name_b, "metrics": [interval(i) for i in c.intervals],
+                     "regressed": [q.id for q in c.regressed], "improved": [q.id for q in c.improved]}
+                    for c in comparisons],
+    }
 
 
 def _signed(delta: float | None) -> str:
@@ -105,6 +132,20 @@ def _signed(delta: float | None) -> str:
 
 def _mark(move: MetricDelta) -> str:
     return {1: "better", -1: "WORSE", 0: ""}[move.direction]
+
+
+def _interval_lines(comp: ConfigComparison) -> list[str]:
+    if not comp.intervals:
+        return []
+    level = "95%"
+    lines = ["", f"### Paired bootstrap ({level} interval of the per-question change, {RESAMPLES} resamples by default, fixed seed)", "",
+             "| metric | n pairs | before | after | Δ | interval | verdict |", "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    for i in comp.intervals:
+        span = "–" if i.low != i.low else f"[{i.low:+.3f}, {i.high:+.3f}]"
+        verdict = {1: "better", -1: "**WORSE**", 0: "noise"}[i.direction]
+        lines.append(f"| {i.name} | {i.n} | {fmt(None if i.before != i.before else i.before)} "
+                     f"| {fmt(None if i.after != i.after else i.after)} | {_signed(None if i.delta != i.delta else i.delta)} | {span} | {verdict} |")
+    return lines
 
 
 def render_comparison(label_a: str, label_b: str, comparisons: list[ConfigComparison], unpaired: list[str]) -> str:
@@ -116,6 +157,7 @@ def render_comparison(label_a: str, label_b: str, comparisons: list[ConfigCompar
         lines += [f"## {title}", "", "| metric | before | after | Δ | |", "| --- | ---: | ---: | ---: | --- |"]
         lines += [f"| {m.name}{' (model-judged)' if m.name in JUDGED_NAMES else ''} | {fmt(m.before)} | {fmt(m.after)} "
                   f"| {_signed(m.delta)} | {_mark(m)} |" for m in comp.overall]
+        lines += _interval_lines(comp)
         lines += ["", "### By question type (Δ)", "", "| type | " + " | ".join(TRACKED) + " |",
                   "| --- | " + " | ".join("---:" for _ in TRACKED) + " |"]
         lines += [f"| {kind} | " + " | ".join(_signed(m.delta) for m in moves) + " |" for kind, moves in comp.by_type.items()]

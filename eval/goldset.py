@@ -6,6 +6,7 @@ quote copied from a PDF extraction with stray spaces, or from the traditional-sc
 finds the clause the parser made."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -29,6 +30,10 @@ UNANSWERABLE_TYPES = frozenset({"unanswerable", "false-premise"})
 QuestionType = Literal[
     "fact", "number", "list", "cross-document", "traditional", "english", "follow-up", "unanswerable", "false-premise"
 ]
+Split = Literal["dev", "test"]
+Language = Literal["zh", "en"]
+SPLITS = ("dev", "test", "all")
+DEV_SHARE = 0.6  # of each stratum (type × first document): tuning may look at dev, test is only reported
 MAX_LISTED_ERRORS = 20
 _WHITESPACE = re.compile(r"\s+")
 
@@ -66,6 +71,8 @@ class GoldRow(BaseModel):
     key_facts: tuple[str, ...] = ()
     history: tuple[GoldTurn, ...] = ()
     follows: str | None = None
+    split: Split | None = None  # dev: tuning allowed; test: only reported (see assign_splits)
+    language: Language | None = None  # the question's language; by default en for type english, else zh
     line: int = Field(0, exclude=True)  # where the row sits in its file, for messages
 
     @model_validator(mode="after")
@@ -95,6 +102,14 @@ class GoldRow(BaseModel):
     def documents(self) -> tuple[str, ...]:
         return self.doc_ids or tuple(sorted({e.doc_id for e in self.evidence}))
 
+    @property
+    def lang(self) -> str:
+        return self.language or ("en" if self.type == "english" else "zh")
+
+    @property
+    def stratum(self) -> tuple[str, str]:
+        return self.type, (self.documents or ("",))[0]
+
 
 @dataclass(frozen=True)
 class GoldSet:
@@ -113,6 +128,31 @@ class GoldSet:
     def subset(self, ids: Iterable[str]) -> GoldSet:
         wanted = set(ids)
         return GoldSet(self.path, tuple(row for row in self.rows if row.id in wanted))
+
+    def select_split(self, split: str) -> GoldSet:
+        """The rows of one split ("dev" | "test"), or every row ("all")."""
+        if split not in SPLITS:
+            raise GoldSetError(f"Unknown split {split!r}.", hint="Use one of: " + ", ".join(SPLITS))
+        if split == "all":
+            return self
+        if not any(row.split for row in self.rows):
+            raise GoldSetError(f"The gold set {self.path} marks no row with a split.",
+                               hint='Add "split": "dev" or "test" to its rows, or run with --split all.')
+        return self.subset(row.id for row in self.rows if row.split == split)
+
+
+def assign_splits(rows: Sequence[GoldRow], dev_share: float = DEV_SHARE) -> dict[str, str]:
+    """A deterministic split stratified by question type and (first) document: rows are ordered
+    by stratum, and inside a stratum by a hash of their id, and every row takes "dev" while the
+    running dev count is below `dev_share` of the rows seen. Each stratum then holds its share
+    to within one row, small strata included, and a row keeps its split whatever its file order."""
+    ordered = sorted(rows, key=lambda row: (row.stratum, hashlib.sha256(row.id.encode("utf-8")).hexdigest()))
+    splits, dev = {}, 0
+    for seen, row in enumerate(ordered, start=1):
+        take = dev < round(dev_share * seen)
+        dev += take
+        splits[row.id] = "dev" if take else "test"
+    return splits
 
 
 def load_gold(path: str | Path = DEFAULT_GOLD) -> GoldSet:

@@ -15,8 +15,11 @@ from eval.runner import ConfigResult, RunResult
 SCHEMA = 1
 TYPE_TABLE_METRICS = ("hit@5", "mrr@10", "citation_precision", "key_fact_recall", "rouge_l", "refusal_accuracy", "crag")
 PLOT_METRICS = ("hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
-                "verified", "key_fact_recall", "rouge_l", "token_f1", "refusal_accuracy", "crag")
+                "badge_rate", "verified", "key_fact_recall", "rouge_l", "token_f1", "refusal_accuracy", "crag")
 TYPE_PLOT_METRICS = ("hit@5", "key_fact_recall", "refusal_accuracy", "crag")
+# Dev and test apart, and the figures a reader asks of each part.
+GROUP_TABLE_METRICS = ("hit@5", "mrr@10", "citation_precision", "key_fact_recall", "verified", "false_refusal",
+                       "refusal_recall", "crag")
 MAX_LISTED_FAILURES = 25
 
 
@@ -71,10 +74,16 @@ def _config_json(result: ConfigResult) -> dict:
         "overall": _metrics(result.overall),
         "counted": result.counted,
         "by_type": {kind: _metrics(values) for kind, values in result.by_type.items()},
+        "by_split": {name: _metrics(values) for name, values in result.by_split.items()},
+        "by_language": {name: _metrics(values) for name, values in result.by_language.items()},
+        "split_counts": result.split_counts,
+        "language_counts": result.language_counts,
         "questions": [
             {
                 "id": q.id,
                 "type": q.type,
+                "split": q.split,
+                "language": q.language,
                 "question": q.question,
                 "answerable": q.answerable,
                 "refused": q.observation.refused,
@@ -119,7 +128,8 @@ def _write_csv(data: dict, path: Path) -> None:
     # Judged columns only in judged runs, so an offline CSV keeps the columns scripts already read.
     judged = JUDGED_NAMES if data.get("meta", {}).get("judge") else ()
     scored = METRIC_NAMES + judged
-    columns = ["config", "id", "type", "answerable", "refused", "verified", "error", "seconds", *scored,
+    # "badged" is the answer's own badge; the "verified" metric column says whether that badge held.
+    columns = ["config", "id", "type", "split", "language", "answerable", "refused", "badged", "error", "seconds", *scored,
                *(["judge_error"] if judged else []), "retrieved_top5", "cited", "question", "answer"]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel opens Chinese CSV correctly
         writer = csv.DictWriter(handle, fieldnames=columns)
@@ -127,8 +137,9 @@ def _write_csv(data: dict, path: Path) -> None:
         for config in data["configs"]:
             for q in config["questions"]:
                 writer.writerow({
-                    "config": config["name"], "id": q["id"], "type": q["type"], "answerable": q["answerable"],
-                    "refused": q["refused"], "verified": q["verified"], "error": q["error"], "seconds": q["seconds"],
+                    "config": config["name"], "id": q["id"], "type": q["type"], "split": q.get("split", ""),
+                    "language": q.get("language", ""), "answerable": q["answerable"],
+                    "refused": q["refused"], "badged": q["verified"], "error": q["error"], "seconds": q["seconds"],
                     **{name: "" if q["metrics"].get(name) is None else q["metrics"][name] for name in scored},
                     **({"judge_error": q.get("judge_error", "")} if judged else {}),
                     "retrieved_top5": " ".join(q["retrieved"][:5]), "cited": " ".join(q["cited"]),
@@ -160,6 +171,9 @@ def render_markdown(data: dict) -> str:
         lines.append(f"| {name} {arrow} | " + " | ".join(cells) + " |")
     lines.append("| seconds | " + " | ".join(f"{c['seconds']:.1f}" for c in configs) + " |")
     for config in configs:
+        lines += _group_section(config, "by_split", "split_counts", "By split (dev: tuning allowed; test: only reported)")
+        lines += _group_section(config, "by_language", "language_counts", "By question language")
+    for config in configs:
         lines += ["", f"## By question type — {config['name']}", "",
                   "| type | n | " + " | ".join(TYPE_TABLE_METRICS) + " |",
                   "| --- | ---: | " + " | ".join("---:" for _ in TYPE_TABLE_METRICS) + " |"]
@@ -172,6 +186,19 @@ def render_markdown(data: dict) -> str:
         lines += _failures_section(config)
     lines += _definitions_section(bool(data.get("meta", {}).get("judge")))
     return "\n".join(lines) + "\n"
+
+
+def _group_section(config: dict, key: str, counts_key: str, title: str) -> list[str]:
+    groups, counts = config.get(key) or {}, config.get(counts_key) or {}
+    if not groups:
+        return []
+    lines = ["", f"## {title} — {config['name']}", "",
+             "| part | n | " + " | ".join(GROUP_TABLE_METRICS) + " |",
+             "| --- | ---: | " + " | ".join("---:" for _ in GROUP_TABLE_METRICS) + " |"]
+    for name, values in groups.items():
+        cells = " | ".join(fmt(values.get(metric)) for metric in GROUP_TABLE_METRICS)
+        lines.append(f"| {name} | {counts.get(name, 0)} | {cells} |")
+    return lines
 
 
 def _unresolved_section(unresolved: list[dict]) -> list[str]:
@@ -209,7 +236,7 @@ def _definitions_section(judged: bool) -> list[str]:
     lines = ["", "## Metric definitions", "",
              "Averages skip undefined values (shown as –), so n differs per metric: retrieval, citation and answer "
              "metrics are undefined on unanswerable questions, citation precision on answers citing nothing, "
-             "`verified` on refusals, refusal recall on answerable questions and false refusal on unanswerable ones.", ""]
+             "`badge_rate` on refusals, `verified` on refusals and unbadged answers, refusal recall on answerable questions and false refusal on unanswerable ones.", ""]
     lines += [f"- **{m.name}** ({m.group}, {'higher' if m.higher_is_better else 'lower'} is better): {m.definition}."
               for m in METRICS + (JUDGED_METRICS if judged else ())]
     lines += ["", f"An answer is *correct* when its key-fact recall is ≥ {KEY_FACT_THRESHOLD} (or, for a question without key "
@@ -249,6 +276,12 @@ def plot_by_config(data: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def type_labels(data: dict, kinds: list[str]) -> list[str]:
+    """Axis labels that carry each type's question count: a bar of 3 questions is not a bar of 30."""
+    counts = data["gold"]["types"]
+    return [f"{kind}\n(n={counts.get(kind, 0)})" for kind in kinds]
+
+
 def plot_by_type(data: dict, path: Path) -> None:
     plt = _pyplot()
     configs = data["configs"]
@@ -259,7 +292,8 @@ def plot_by_type(data: dict, path: Path) -> None:
         for i, name in enumerate(TYPE_PLOT_METRICS):
             values = [config["by_type"][kind].get(name) for kind in kinds]
             ax.bar([n + i * width for n in range(len(kinds))], [0 if v is None else v for v in values], width, label=name)
-        ax.set_xticks([n + width * (len(TYPE_PLOT_METRICS) - 1) / 2 for n in range(len(kinds))], kinds, rotation=20, ha="right")
+        labels = type_labels(data, kinds)
+        ax.set_xticks([n + width * (len(TYPE_PLOT_METRICS) - 1) / 2 for n in range(len(kinds))], labels, rotation=0, fontsize="small")
         ax.set_ylim(-1, 1.3)
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_title(f"Per question type — {config['name']}")

@@ -52,6 +52,8 @@ class QuestionResult:
     error: str = ""
     judgement: Judgement | None = None  # the judge model's claims, when the run was judged
     judge_error: str = ""  # why judging this question failed (its faithfulness is then NaN)
+    split: str = ""  # the gold row's split (dev | test), "" when the gold set has none
+    language: str = "zh"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class ConfigResult:
     by_type: dict[str, dict[str, float]]
     seconds: float
     backend: str = ""
+    # The same averages per split (dev and test apart) and per question language, each with its n.
+    by_split: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_language: dict[str, dict[str, float]] = field(default_factory=dict)
+    split_counts: dict[str, int] = field(default_factory=dict)
+    language_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def judge_errors(self) -> int:
@@ -133,11 +140,27 @@ def _run_config(service, gold: GoldSet, resolution: Resolution, config: RunConfi
         questions.append(result)
         advance()
     overall, counted = _aggregate(questions)
-    by_type_rows: dict[str, list[QuestionResult]] = defaultdict(list)
+    by_type = _grouped(questions, lambda q: q.type)
+    by_split = _grouped([q for q in questions if q.split], lambda q: q.split)
+    by_language = _grouped(questions, lambda q: q.language)
+    return ConfigResult(config, tuple(questions), overall, counted, by_type, time.perf_counter() - began, backend,
+                        by_split=by_split, by_language=by_language,
+                        split_counts=_counts(q.split for q in questions if q.split),
+                        language_counts=_counts(q.language for q in questions))
+
+
+def _grouped(questions: Sequence[QuestionResult], key) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[QuestionResult]] = defaultdict(list)
     for question in questions:
-        by_type_rows[question.type].append(question)
-    by_type = {kind: _aggregate(rows)[0] for kind, rows in sorted(by_type_rows.items())}
-    return ConfigResult(config, tuple(questions), overall, counted, by_type, time.perf_counter() - began, backend)
+        groups[key(question)].append(question)
+    return {name: _aggregate(rows)[0] for name, rows in sorted(groups.items())}
+
+
+def _counts(keys) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys:
+        counts[key] += 1
+    return dict(sorted(counts.items()))
 
 
 def _run_question(service, row: GoldRow, gold: tuple[frozenset[str], ...], config: RunConfig,
@@ -171,7 +194,8 @@ def _run_question(service, row: GoldRow, gold: tuple[frozenset[str], ...], confi
     if judge:
         metrics[FAITHFULNESS] = judged.value if judged else NAN
     result = QuestionResult(row.id, row.type, row.question, row.answerable, seen, metrics, seconds, error,
-                            judged.judgement if judged else None, judged.error if judged else "")
+                            judged.judgement if judged else None, judged.error if judged else "",
+                            split=row.split or "", language=row.lang)
     return result, backend
 
 

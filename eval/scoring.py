@@ -18,7 +18,7 @@ from eval.metrics.refusal_accuracy import refusal_accuracy
 from eval.metrics.refusal_recall import refusal_recall
 from eval.metrics.rouge_l import rouge_l_f1
 from eval.metrics.token_f1 import token_f1
-from eval.metrics.verified import verified
+from eval.metrics.verified import badge_rate, verified
 
 NAN = float("nan")
 RETRIEVAL_DEPTH = 10  # clauses retrieved for the retrieval metrics (hit@10, MRR@10, nDCG@10)
@@ -49,7 +49,7 @@ def score(row: GoldRow, gold: Sequence[frozenset[str]], seen: Observation) -> di
         "ndcg@10": ndcg_at_k(ranked, gold, 10),
         "citation_precision": citation_precision(seen.cited, gold),
         "citation_recall": citation_recall(seen.cited, gold),
-        "verified": verified(seen.verified, seen.refused),
+        "badge_rate": badge_rate(seen.verified, seen.refused),
         "refusal_recall": refusal_recall(seen.refused, row.answerable),
         "false_refusal": false_refusal(seen.refused, row.answerable),
         "refusal_accuracy": refusal_accuracy(seen.refused, row.answerable),
@@ -63,4 +63,5 @@ def score(row: GoldRow, gold: Sequence[frozenset[str]], seen: Observation) -> di
         values["key_fact_recall"] = values["rouge_l"] = values["token_f1"] = NAN
     correct = is_correct(values["key_fact_recall"], values["rouge_l"])
     values["crag"] = crag_score(row.answerable, seen.refused, correct)
+    values["verified"] = verified(seen.verified, seen.refused, row.answerable, correct, values["citation_precision"])
     return values

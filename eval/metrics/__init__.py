@@ -29,7 +29,10 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo("ndcg@10", "retrieval", True, "nDCG@10, binary gain per evidence quote satisfied"),
     MetricInfo("citation_precision", "citations", True, "share of cited clauses that are gold clauses"),
     MetricInfo("citation_recall", "citations", True, "share of evidence quotes whose clause is cited"),
-    MetricInfo("verified", "citations", True, "share of (non-refused) answers whose citation check passed"),
+    MetricInfo("badge_rate", "citations", True, "share of (non-refused) answers that carry the 已核实 badge (their own citation check passed)"),
+    MetricInfo("verified", "citations", True, "share of badged answers whose badge holds: the question is answerable, the "
+               "answer is correct (CRAG rule) and every cited clause is a gold clause; a badge on a wrong answer, on a "
+               "non-gold citation or on an unanswerable question is a failure"),
     MetricInfo("key_fact_recall", "answers", True, "share of key figures/terms present in the answer"),
     MetricInfo("rouge_l", "answers", True, "character-level ROUGE-L F1 against the reference answer"),
     MetricInfo("token_f1", "answers", True, "jieba-token F1 against the reference answer"),

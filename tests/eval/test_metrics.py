@@ -19,7 +19,9 @@ from eval.metrics.refusal_accuracy import refusal_accuracy
 from eval.metrics.refusal_recall import refusal_recall
 from eval.metrics.rouge_l import lcs_length, rouge_l_f1
 from eval.metrics.token_f1 import token_f1
-from eval.metrics.verified import verified
+from eval.metrics.verified import badge_rate, verified
+from eval.goldset import GoldRow
+from eval.scoring import Observation, score
 
 NAN = float("nan")
 
@@ -87,10 +89,35 @@ def test_citation_recall():
     assert citation_recall([], g("a")) == 0.0  # answerable, nothing cited: a real miss
 
 
-def test_verified_is_undefined_for_refusals():
-    assert verified(True, refused=False) == 1.0
-    assert verified(False, refused=False) == 0.0
-    assert math.isnan(verified(False, refused=True))
+def test_badge_rate_is_undefined_for_refusals():
+    assert badge_rate(True, refused=False) == 1.0
+    assert badge_rate(False, refused=False) == 0.0
+    assert math.isnan(badge_rate(False, refused=True))
+
+
+def test_verified_fails_when_the_badge_does_not_hold():
+    assert verified(True, False, answerable=True, correct=True, citation_precision=1.0) == 1.0
+    # Badged, but the key facts are missing, or a non-gold clause is cited, or nothing could be answered.
+    assert verified(True, False, answerable=True, correct=False, citation_precision=1.0) == 0.0
+    assert verified(True, False, answerable=True, correct=True, citation_precision=0.5) == 0.0
+    assert verified(True, False, answerable=False, correct=False, citation_precision=float("nan")) == 0.0
+    # No badge, or a refusal: no claim to hold.
+    assert math.isnan(verified(False, False, answerable=True, correct=False, citation_precision=0.0))
+    assert math.isnan(verified(True, True, answerable=True, correct=False, citation_precision=float("nan")))
+
+
+def test_verified_scored_below_one_for_a_badged_wrong_answer():
+    row = GoldRow(id="q", type="number", question="渝中区到2027年地区生产总值目标？", answer="迈上2100亿元台阶。",
+                  evidence=[{"doc_id": "d", "quote": "地区生产总值迈上2100亿元台阶"}], key_facts=["2100亿元"])
+    wrong = Observation(retrieved=("d:1",), answer="人均地区生产总值达到33万元左右[1]。", refused=False, verified=True,
+                        cited=("d:2",))
+    right = Observation(retrieved=("d:1",), answer="地区生产总值迈上2100亿元台阶[1]。", refused=False, verified=True,
+                        cited=("d:1",))
+    gold = (frozenset({"d:1"}),)
+    assert score(row, gold, wrong)["verified"] == 0.0 and score(row, gold, wrong)["badge_rate"] == 1.0
+    assert score(row, gold, right)["verified"] == 1.0
+    values = [score(row, gold, seen)["verified"] for seen in (wrong, right)]
+    assert mean_defined(values)[0] == 0.5
 
 
 def test_key_fact_recall_normalises_width_script_markers_and_grouping():

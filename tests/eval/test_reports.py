@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from eval.compare import compare_runs, render_comparison
 from eval.gate import check_gate, load_thresholds
 from eval.goldset import REFUSAL_TEXT, GoldRow, UnresolvedQuote
-from eval.report import load_results, to_json, write_reports
-from eval.runner import RunConfig, RunResult, _aggregate, ConfigResult, QuestionResult
+from eval.report import load_results, render_markdown, to_json, type_labels, write_reports
+from eval.runner import RunConfig, RunResult, _aggregate, _counts, _grouped, ConfigResult, QuestionResult
 from eval.scoring import Observation, score
 from qa.core.errors import UnreadableFile
 
@@ -138,9 +138,20 @@ def test_gate_command_exit_codes(tmp_path):
     assert failed.exit_code == 1 and "FAIL" in failed.output
 
 
+def test_gate_reads_split_keys_and_treats_false_refusal_as_a_maximum():
+    results = {"configs": [{"name": "hybrid-k8-offline", "retriever": "hybrid",
+                            "overall": {"hit@5": 0.9, "false_refusal": 0.05},
+                            "by_split": {"test": {"hit@5": 0.8}}, "by_language": {"en": {"hit@5": 0.5}}}]}
+    checks = {c.metric: (c.value, c.passed) for c in check_gate(results, {"default": {
+        "test/hit@5": 0.85, "en/hit@5": 0.4, "false_refusal": 0.1, "dev/hit@5": 0.1}})}
+    assert checks == {"test/hit@5": (0.8, False), "en/hit@5": (0.5, True), "false_refusal": (0.05, True),
+                      "dev/hit@5": (None, False)}  # a part the run does not have cannot pass
+    assert not next(iter(check_gate(results, {"default": {"false_refusal": 0.01}}))).passed
+
+
 def test_shipped_thresholds_load():
     tables = load_thresholds()
-    assert set(tables["default"]) == {"hit@5", "citation_precision", "refusal_accuracy"}
+    assert {"hit@5", "citation_precision", "refusal_accuracy"} <= set(tables["default"])
 
 
 def test_bad_thresholds_file(tmp_path):
@@ -148,3 +159,28 @@ def test_bad_thresholds_file(tmp_path):
     path.write_text(json.dumps({"hybrid": {"hit@5": "high"}}), encoding="utf-8")
     with pytest.raises(UnreadableFile):
         load_thresholds(path)
+    path.write_text(json.dumps({"default": {"test/hit@55": 0.5}}), encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="unknown metric"):
+        load_thresholds(path)
+
+
+def test_reports_show_dev_and_test_apart_and_the_badge_that_did_not_hold():
+    splits = {"n1": "dev", "f1": "test", "u1": "test"}
+    questions = tuple(
+        QuestionResult(row.id, row.type, row.question, row.answerable, WORSE[row.id],
+                       score(row, GOLD[row.id], WORSE[row.id]), 0.01, split=splits[row.id])
+        for row in ROWS
+    )
+    overall, counted = _aggregate(questions)
+    config = ConfigResult(RunConfig(), questions, overall, counted, _grouped(questions, lambda q: q.type), 0.5, "offline",
+                          by_split=_grouped(questions, lambda q: q.split), split_counts=_counts(q.split for q in questions))
+    data = to_json(RunResult("gold.jsonl", 3, {"number": 1, "fact": 1, "unanswerable": 1}, (config,), (), "t"))
+    # Three badged answers: one right, one citing the wrong clause, one answering the unanswerable.
+    assert data["configs"][0]["overall"]["badge_rate"] == 1.0
+    assert data["configs"][0]["overall"]["verified"] == pytest.approx(1 / 3)
+    assert data["configs"][0]["by_split"]["dev"]["verified"] == 1.0
+    assert data["configs"][0]["by_split"]["test"]["verified"] == 0.0
+    report = render_markdown(data)
+    assert "## By split" in report and "| dev | 1 |" in report and "| test | 2 |" in report
+    assert "badge holds" in report  # the definition of `verified` is in the report
+    assert type_labels(data, ["number", "fact"]) == ["number\n(n=1)", "fact\n(n=1)"]
