@@ -20,6 +20,7 @@ import numpy as np
 
 from index.changes import Parsed, clauses_hash, list_sources, parse_sources, parser_fingerprint
 from index.embed import Embedder, EmbeddingCache, embed_with_cache
+from index.ingest.load import DEFAULT_MAX_BYTES
 from index.reader import IndexReader, open_index  # noqa: F401  (the reading side, re-exported)
 from index.store.chroma import ClauseStore, row_id
 from index.store.keyword import KeywordIndex, Segment, merge
@@ -57,6 +58,7 @@ def build_index(
     on_built: Callable[[], None] = lambda: None,
     index_name: str = "",
     workers: int = 0,
+    max_file_bytes: int = DEFAULT_MAX_BYTES,
 ) -> BuildReport:
     """Bring the index at index_dir up to date with corpus_dir (and each extra_dirs folder, e.g.
     the app's uploads).
@@ -81,7 +83,8 @@ def build_index(
         sources, skipped = list_sources([corpus_dir, *extra_dirs], parser, excluded, metadata_overrides)
         before = {} if full else {d.meta.doc_id: d for d in previous.documents}
         todo = [s for s in sources if s.doc_id not in before or before[s.doc_id].content_hash != s.key]
-        parsed, unreadable = parse_sources(todo, chunk_tokens, lambda d, t: progress("read", d, t), workers)
+        parsed, unreadable = parse_sources(todo, chunk_tokens, lambda d, t: progress("read", d, t), workers,
+                                               max_file_bytes)
         skipped += unreadable
         plan = _Plan(previous, before, sources, parsed, full)
         if not plan.documents:

@@ -20,6 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from index.ingest.corpus import corpus_files, parse_file
+from index.ingest.load import DEFAULT_MAX_BYTES
 from index.ingest.meta import doc_id_for, read_manifest
 from index.store.keyword import tokens_of
 from qa.core.errors import FileTooLarge, GarbledText, UnreadableFile
@@ -94,9 +95,9 @@ def list_sources(folders: Sequence[Path | str], parser: str, excluded: Collectio
 _SKIP_KIND = {FileTooLarge: SkipReason.TOO_LARGE, GarbledText: SkipReason.GARBLED}
 
 
-def _parse_one(source: SourceFile, chunk_tokens: int) -> Parsed | Skipped:
+def _parse_one(source: SourceFile, chunk_tokens: int, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed | Skipped:
     try:
-        parsed = parse_file(source.path, source.meta, chunk_tokens, overrides=source.overrides)
+        parsed = parse_file(source.path, source.meta, chunk_tokens, max_bytes, overrides=source.overrides)
     except UnreadableFile as exc:
         return Skipped(str(source.path), exc.message, _SKIP_KIND.get(type(exc), SkipReason.UNREADABLE))
     tokens = tuple(tuple(t) for t in tokens_of(c.search_text for c in parsed.clauses))
@@ -104,7 +105,7 @@ def _parse_one(source: SourceFile, chunk_tokens: int) -> Parsed | Skipped:
 
 
 def parse_sources(sources: Sequence[SourceFile], chunk_tokens: int, progress: Callable[[int, int], None],
-                  workers: int = 0) -> tuple[list[Parsed], list[Skipped]]:
+                  workers: int = 0, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Parsed], list[Skipped]]:
     """Parses the files (in order), in `workers` processes (0: one per core) when there are many."""
     workers = workers or os.cpu_count() or 1
     results: list[Parsed | Skipped] = []
@@ -113,12 +114,13 @@ def parse_sources(sources: Sequence[SourceFile], chunk_tokens: int, progress: Ca
         # forkserver: the build process holds Chroma's threads, which a fork must not copy.
         with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
             chunk = max(1, len(sources) // (workers * 8))
-            for result in pool.map(_parse_one, sources, [chunk_tokens] * len(sources), chunksize=chunk):
+            for result in pool.map(_parse_one, sources, [chunk_tokens] * len(sources), [max_bytes] * len(sources),
+                                   chunksize=chunk):
                 results.append(result)
                 progress(len(results), len(sources))
     else:
         for source in sources:
-            results.append(_parse_one(source, chunk_tokens))
+            results.append(_parse_one(source, chunk_tokens, max_bytes))
             progress(len(results), len(sources))
     return [r for r in results if isinstance(r, Parsed)], [r for r in results if isinstance(r, Skipped)]
 

@@ -50,6 +50,7 @@ class PolicyQA:
             chroma_host=s.chroma_host,
             chroma_port=s.chroma_port,
             index_name=s.index_name,
+            max_file_bytes=s.max_file_mb * 1024 * 1024,
             force=force,
             **({"progress": progress} if progress else {}),
         )

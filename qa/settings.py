@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     auth_password: SecretStr | None = Field(None, validation_alias="POLICYQA_AUTH_PASSWORD")
     api_keys_csv: SecretStr | None = Field(None, validation_alias="POLICYQA_API_KEYS")  # comma-separated
     max_upload_mb: int = Field(20, ge=1, validation_alias="POLICYQA_MAX_UPLOAD_MB")
+    # A corpus file above this is skipped with a reason instead of parsed (a 50 MB text file
+    # would otherwise run for minutes).
+    max_file_mb: int = Field(20, ge=1, validation_alias="POLICYQA_MAX_FILE_MB")
     # Largest JSON body the API reads; checked before the body is read (uploads: max_upload_mb).
     max_request_kb: int = Field(256, ge=1, le=64 * 1024, validation_alias="POLICYQA_MAX_REQUEST_KB")
 

@@ -25,6 +25,7 @@ from qa.core.ids import doc_id_of, is_within, part_ids
 from qa.core.text import question_language
 from qa.core.types import Clause, DocumentMeta, Filters, Hit, Language
 from qa.question import as_filters, prepare_question
+from qa.retrieve.dedupe import drop_duplicate_hits
 from qa.retrieve.fusion import collapse_parts, fuse
 
 SOURCES = ("dense", "bm25")
@@ -60,9 +61,11 @@ class HybridRetriever(BaseRetriever):
             dense = self.reader.dense_search(vector, depth, filters)
         if "bm25" in self.sources:
             bm25 = self.reader.bm25_search(self.keyword_text(question, prepared.search_text), depth, filters)
-        hits = collapse_parts(fuse(dense, bm25, self.fusion))[:k]
+        # Twice k candidates, so that a slot a duplicate (the same law as .docx and .pdf) would
+        # take goes to the next different clause.
+        hits = collapse_parts(fuse(dense, bm25, self.fusion))[:2 * k]
         texts = whole_texts(self.reader, [hit.clause for hit in hits])
-        return [replace(hit, text=texts[hit.clause.base_id]) for hit in hits]
+        return drop_duplicate_hits(replace(hit, text=texts[hit.clause.base_id]) for hit in hits)[:k]
 
     def keyword_text(self, question: str, search_text: str) -> str:
         """What BM25 searches: the question, plus Chinese words for an English question's terms."""

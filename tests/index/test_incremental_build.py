@@ -14,7 +14,7 @@ from index.build import build_index, open_index
 from index.store.chroma import ClauseStore
 from index.store.versions import IndexLayout
 from qa.core.text import to_search_text
-from qa.core.types import Filters
+from qa.core.types import Filters, SkipReason
 from standin_embedder import StandInEmbedder
 
 CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
@@ -137,3 +137,30 @@ def test_a_second_host_answers_from_the_servers_index(tmp_path, chroma_port):
     build_index(corpus, tmp_path / "builder", embedder, tmp_path / "cache", **server)
     replica._state(force=True)  # a replica looks at the pointer again within a second anyway
     assert top_docs(replica, "地下综合管廊", 1) == ({"beta"}, {"beta"})
+
+
+def test_a_file_over_the_size_limit_is_skipped_with_its_reason_and_the_rest_is_built(tmp_path):
+    corpus, index_dir, cache = tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"
+    write(corpus, "alpha")
+    huge = corpus / "huge.txt"
+    huge.write_text(document("huge", TOPICS["beta"]) * 2000, encoding="utf-8")  # about 0.4 MB
+    report = build_index(corpus, index_dir, StandInEmbedder(), cache, max_file_bytes=100_000)
+    [skipped] = report.skipped
+    assert skipped.path.endswith("huge.txt") and skipped.kind == SkipReason.TOO_LARGE
+    assert report.documents == 1 and report.clauses > 0
+
+
+def test_the_same_document_twice_fills_one_slot_not_two(tmp_path):
+    from qa.retrieve.hybrid import HybridRetriever
+
+    corpus, index_dir, cache = tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"
+    write(corpus, "alpha")
+    (corpus / "alpha-copy.txt").write_text((corpus / "alpha.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    write(corpus, "beta")
+    embedder = StandInEmbedder()
+    report = build_index(corpus, index_dir, embedder, cache)
+    assert any("alpha" in line and "alpha-copy" in line for line in report.duplicates)  # reported at build
+    retriever = HybridRetriever(reader=open_index(index_dir, embedder), embedder=embedder, k=4)
+    hits = retriever.search("量子通信骨干网络")
+    texts = [to_search_text(h.text).replace(" ", "") for h in hits]
+    assert len(texts) == len(set(texts)) == 4
