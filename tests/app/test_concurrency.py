@@ -21,7 +21,7 @@ CHATS = 20
 
 def chat_once(url: str, question: str) -> str:
     client = Client(url, verbose=False)
-    _box, chat = client.predict(question, [], [], [], "", "", 8, "auto", api_name="/ask")
+    _box, chat = client.predict(question, [], [], [], [], "", "", 8, "auto", api_name="/ask")
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert chat[0]["content"][0]["text"] == question  # no other session's turn leaked in
     return chat[1]["content"][0]["text"]

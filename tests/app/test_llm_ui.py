@@ -46,7 +46,7 @@ def llm_app_url(built_service, tmp_path_factory, fake_llm):
 
 def test_answer_streams_in_and_names_the_model(llm_app_url, fake_llm):
     fake_llm.then(Reply(cite_the_clause_with_the_figure))
-    job = Client(llm_app_url, verbose=False).submit(QUESTION, [], [], [], "", "", 8, "llm", api_name="/ask")
+    job = Client(llm_app_url, verbose=False).submit(QUESTION, [], [], [], [], "", "", 8, "llm", api_name="/ask")
     job.result(timeout=120)
     texts = [out[1][-1]["content"][0]["text"] for out in job.outputs() if out[1]]
     streaming = [t for t in texts if "pq-streaming" in t]
@@ -88,9 +88,9 @@ def test_unverified_sentences_are_marked_in_the_answer(browser, llm_app_url, fak
 def test_follow_up_sends_the_earlier_turn_to_the_model(llm_app_url, fake_llm):
     fake_llm.then(Reply(cite_the_clause_with_the_figure))
     client = Client(llm_app_url, verbose=False)  # one session: the app keeps its turns between calls
-    client.predict(QUESTION, [], [], [], "", "", 8, "llm", api_name="/ask")
+    client.predict(QUESTION, [], [], [], [], "", "", 8, "llm", api_name="/ask")
     first_requests = len(fake_llm.requests)
-    _box, chat = client.predict("那人均呢？", [], [], [], "", "", 8, "llm", api_name="/ask")
+    _box, chat = client.predict("那人均呢？", [], [], [], [], "", "", 8, "llm", api_name="/ask")
     later = fake_llm.requests[first_requests:]
     assert later and any(QUESTION in str(request["messages"]) for request in later)
     assert chat[-1]["role"] == "assistant" and "pq-error" not in chat[-1]["content"][0]["text"]

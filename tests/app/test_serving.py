@@ -57,7 +57,7 @@ def test_basic_auth_is_required_when_configured(built_service, tmp_path_factory)
         assert no_keys.status_code == 401 and no_keys.json()["error"]["code"] == "api_keys_not_configured"
         assert "POLICYQA_API_KEYS" in no_keys.json()["error"]["hint"]
         client = Client(url, verbose=False, auth=("analyst", "s3cret-pw"))
-        _box, chat = client.predict("天府新区成都片区面积是多少平方公里？", [], [], [], "", "", 8, "offline", api_name="/ask")
+        _box, chat = client.predict("天府新区成都片区面积是多少平方公里？", [], [], [], [], "", "", 8, "offline", api_name="/ask")
         assert "1484" in chat[-1]["content"][0]["text"]
 
 
