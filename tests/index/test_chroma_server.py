@@ -2,12 +2,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 
 from index.build import build_index, open_index
@@ -16,43 +11,17 @@ from qa.core.errors import StoreUnavailable
 from index.store.chroma import ClauseStore
 from index.store.versions import IndexLayout
 from qa.core.text import to_search_text
+from chroma_process import free_port, running_chroma
 from qa.core.types import Filters
 
-CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
 SICHUAN = "sichuan-2020-07-10-provincial-decision"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    if not CHROMA.exists():
-        pytest.skip(f"no chroma CLI at {CHROMA}")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("the Chroma server did not start")
-            time.sleep(0.2)
+    with running_chroma(tmp_path_factory.mktemp("chroma-server")) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_build_and_query_through_a_chroma_server(chroma_server, built_service, tmp_path, corpus_dir):

@@ -2,22 +2,18 @@
 `chroma run` server, and a second host answering from the server's index without building."""
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from index.build import build_index, open_index
 from index.store.chroma import ClauseStore
 from index.store.versions import IndexLayout
 from qa.core.text import to_search_text
+from chroma_process import running_chroma
 from qa.core.types import Filters, SkipReason
 from standin_embedder import StandInEmbedder
 
-CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
 TOPICS = {
     "alpha": ["建设量子通信骨干网络，推进量子密钥分发应用。", "培育量子计算产业集群，建设量子科学中心。"],
     "beta": ["完善城市地下综合管廊体系，统筹地下空间开发。", "推进老旧管网改造，提升城市排水防涝能力。"],
@@ -37,35 +33,11 @@ def write(corpus: Path, name: str, sentences: list[str] | None = None) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def chroma_port(tmp_path_factory):
-    if not CHROMA.exists():
-        pytest.skip(f"no chroma CLI at {CHROMA}")
-    port = free_port()
-    process = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma-incremental")),
-                                "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("the Chroma server did not start")
-            time.sleep(0.2)
+    with running_chroma(tmp_path_factory.mktemp("chroma-incremental")) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(params=["embedded", "server"])
