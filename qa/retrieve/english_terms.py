@@ -23,7 +23,7 @@ from qa.core.tokenize import words as chinese_words
 _INDEX_VERSION = 2  # bump when _sense_keys changes, so that old caches are not read
 MAX_PHRASE_WORDS = 4
 MAX_WORDS_PER_SENSE = 2  # more senses of one English phrase only dilute the keyword query
-_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_ENGLISH_WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\-]*")  # pinyin names keep their ü (Lüliang)
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 # Function words and question words: they carry no topic, and CC-CEDICT maps many of them to
 # particles that occur in every clause.
@@ -39,7 +39,7 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
     """Chinese words for the English phrases of `question`; [] when it has no English words.
     `titles` are the indexed documents' titles, for proper names written in pinyin; `cache_dir`
     keeps the dictionary's English index between processes (built once: about 5 s)."""
-    words = [w.lower().strip("'-") for w in _ENGLISH_WORD.findall(question)]
+    words = [re.sub(r"'s$", "", w.lower()).strip("'-") for w in _ENGLISH_WORD.findall(question)]  # Ningxia's → ningxia
     if not words:
         return []
     senses = _senses(str(cache_dir or ""))
@@ -130,6 +130,8 @@ def _pinyin_matches(word: str, titles: tuple[str, ...]) -> list[str]:
     enough to be a name rather than one syllable that matches anything."""
     if len(word) < 4 or word in _STOPWORDS:
         return []
+    # ü is written ü, u or v (pypinyin's choice): compare all three as u.
+    word = word.replace("ü", "u").replace("v", "u")
     return [w for w, spelled in _title_pinyin(titles) if spelled.startswith(word) and len(spelled) - len(word) <= 3]
 
 
@@ -138,4 +140,4 @@ def _title_pinyin(titles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     from pypinyin import lazy_pinyin
 
     title_words = {w for title in titles for w in chinese_words(title) if _CJK.match(w)}
-    return tuple((w, "".join(lazy_pinyin(w))) for w in sorted(title_words))
+    return tuple((w, "".join(lazy_pinyin(w)).replace("v", "u")) for w in sorted(title_words))

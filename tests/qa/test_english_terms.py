@@ -33,6 +33,12 @@ def test_a_name_in_pinyin_is_matched_to_a_word_of_a_document_title(cache_dir):
     assert not any(t.startswith("某某") for t in chinese_terms("the district plan", TITLES, cache_dir=cache_dir))
 
 
+def test_a_pinyin_name_with_u_umlaut_matches_however_it_is_spelled(cache_dir):
+    titles = ("吕梁市能源发展规划",)
+    for spelling in ("Lüliang", "Lvliang", "Luliang", "Lüliang's"):
+        assert any(t.startswith("吕梁") for t in chinese_terms(f"{spelling} energy plan", titles, cache_dir=cache_dir))
+
+
 def test_a_chinese_question_gets_no_translation(cache_dir):
     assert chinese_terms("地区生产总值目标是多少？", TITLES, cache_dir=cache_dir) == []
 
