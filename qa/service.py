@@ -119,7 +119,16 @@ class PolicyQA:
 
         allowed = {meta.doc_id for meta in self.documents_matching(replace(filters, lead_units=())
                                                                     if filters else None)}
-        return lead_unit_counts(c for c in self.clauses() if c.doc_id in allowed)
+        return lead_unit_counts(c for c in self._led_clauses() if c.doc_id in allowed)
+
+    def _led_clauses(self) -> list[Clause]:
+        """The clauses that name a lead unit, read once per index generation: the web page asks
+        for the lead-unit choices on every load, and reading every clause each time would not do."""
+        key = self._index.generation
+        if getattr(self, "_led_key", None) != key:
+            self._led = [c for c in self.clauses() if c.lead_units]
+            self._led_key = key
+        return self._led
 
     @cached_property
     def conversations(self):
