@@ -105,6 +105,12 @@ class TreeBuilder:
         while self.stack and self.stack[-1].style == "dash":
             self.stack.pop()
 
+    def close_to_section(self) -> None:
+        """Back to the outermost numbered unit: what follows is its text, not its last item's."""
+        top = next((i for i, n in enumerate(self.stack) if not n.textual and n.kind == "clause"), None)
+        if top is not None:
+            del self.stack[top + 1 :]
+
     def trim_last(self, end: int) -> None:
         """The clause just opened or continued ends where an item glued to it starts."""
         node = self.stack[-1] if self.stack else None

@@ -22,7 +22,7 @@ from index.ingest.clause_tree import Para, TreeBuilder
 from index.ingest.numbering import HEADING_MAX_CHARS, Numbering, lead_phrase, match_numbering
 from index.ingest.sequences import Sequences
 from qa.core.dates import DATE_AT_START, DATE_ONLY_LINE
-from qa.core.text import SENTENCE_END, ends_sentence, fold, squash
+from qa.core.text import SENTENCE_END, ends_sentence, fold, has_sentence_end, squash
 from qa.core.types import Clause, Document
 
 HEAD_NOTE_LABEL = "题注"  # the adoption line under a title: 「（2020年7月15日…全体会议通过）」
@@ -31,13 +31,24 @@ SIGNATURE_SCAN = 6
 _AFTER_SIGNATURE = ("抄送", "印发", "主送", "联系人", "（此件", "(此件", "附件")
 END_NOTE_LABEL = "附注"  # a closing source note: 「（本文摘自…的讲话。）」
 HEADER_SCAN_LINES = 25
-_CAPTION = re.compile(r"^[图表圖]\s*\d+")
+# a figure or table caption, or a box set into a plan's text (「专栏1 …」): never a section heading
+_CAPTION = re.compile(r"^([图表圖]|专栏|專欄)\s*\d+")
 _SOURCE_WORDS = ("来源", "來源", "发布", "發布")
 BYLINE_MAX_CHARS = 20
 _CONNECTIVES = tuple("和与及或并的")  # a heading never ends on these; 「…新作为」 may
 _CONTINUATION = set(",，、。；;:)）》”’」")
 _CONTENTS = ("目录", "目錄")
 _OCCASION = re.compile(r"^在.{2,60}(上|时)(的(讲话|报告|致辞|发言|講話|報告))?$")
+# Labels of the metadata table a government disclosure page sets over a document.
+FIELD_LABELS = {"索引号", "索引號", "文件编号", "文件編號", "发文字号", "發文字號", "文号", "文號", "发布机构", "發布機構",
+                "发文机关", "發文機關", "发文单位", "发布单位", "公开类别", "公開類別", "公开方式", "公开范围", "发布时间",
+                "發布時間", "发布日期", "發布日期", "成文日期", "生效日期", "主题分类", "主題分類", "体裁分类", "有效性",
+                "信息名称", "所属机构", "主题词", "组配分类", "时效", "名称", "分类"}
+# A speaker turning to the audience: 「各位代表！」「同志们，」.
+_VOCATIVE = re.compile(r"^(各位[\u4e00-\u9fff]{1,4}|同志们|同志們|朋友们|朋友們)[！!，,]")
+_ISSUING_NOTICE = re.compile(r"^.{0,40}?印发《?(.+?)》?的通知$")
+DECORATION_MAX_CHARS = 40  # a site name and 文号 around a headline
+_FOOTNOTE = re.compile(r"^\[\d{1,2}\]\S")
 _INTRO = re.compile(r"[，,]|以下|如下|下列")  # a sentence that introduces a list, not a label
 
 
@@ -90,7 +101,7 @@ def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
         if number and number.style != "dash":
             break
         key = squash(para.text)
-        if wanted and len(key) >= 6 and (key in wanted or wanted in key):
+        if wanted and len(key) >= 6 and (key in wanted or _decorates(key, wanted) or _issues(key, wanted)):
             last_title = i
     notes = [p for p in paras[: last_title + 1] if _is_note(p.text) and squash(p.text) not in wanted]
     body_from = last_title + 1
@@ -101,12 +112,28 @@ def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
             notes.append(paras[body_from])
         elif is_subtitle(text):
             subtitle = True
+        elif squash(text).rstrip(":：") in FIELD_LABELS:
+            # a disclosure page's table over the document (索引号 / value / 发布机构 / value …)
+            if body_from + 1 < len(paras) and squash(paras[body_from + 1].text).rstrip(":：") not in FIELD_LABELS:
+                body_from += 1
         elif subtitle and len(text) <= BYLINE_MAX_CHARS and not any(ch in fold(text) for ch in SENTENCE_END + ":"):
             subtitle = False  # the speaker's line under a subtitle: 「国务院总理 李强」
         elif not (DATE_AT_START.match(text) and (len(text) <= 16 or any(w in text for w in _SOURCE_WORDS))):
             break
         body_from += 1
     return body_from, notes
+
+
+def _decorates(key: str, wanted: str) -> bool:
+    """A headline with a site name or 文号 around the title; not a paragraph the title was glued to
+    (PDF text: 「关于…的意见为贯彻落实…提出以下意见：」)."""
+    return wanted in key and len(key) <= len(wanted) + DECORATION_MAX_CHARS and not has_sentence_end(key)
+
+
+def _issues(key: str, wanted: str) -> bool:
+    """「关于印发《X》的通知」 over X: the cover notice's title belongs to the title block too."""
+    m = _ISSUING_NOTICE.match(key)
+    return bool(m) and len(m.group(1)) >= 6 and m.group(1) in wanted
 
 
 def is_subtitle(text: str) -> bool:
@@ -135,7 +162,31 @@ def drop_contents(body: list[Para]) -> list[Para]:
         later = [n.label for p in body[end:] if (n := match_numbering(p.text)) and n.is_chapter]
         if len(listed) >= 2 and all(label in later for label in listed):
             return body[:i] + body[end:]
+        if end := _listed_headings(body, i + 1):
+            return body[:i] + body[end:]
     return body
+
+
+CONTENTS_MIN_ENTRIES = 5
+CONTENTS_REPEATED = 0.8  # share of the listed headings that must open a paragraph again below
+
+
+def _listed_headings(body: list[Para], first: int) -> int:
+    """End of a contents list of any numbering (「一、…」「1.…」, an unnumbered 「结语」): a run of
+    short heading lines after 「目录」, most of which open a paragraph again further down. 0 when
+    there is none."""
+    end, listed = first, []
+    while end < len(body) and len(body[end].text) <= HEADING_MAX_CHARS and not ends_sentence(body[end].text):
+        key = squash(body[end].text)
+        if key in listed:  # the body's own first heading
+            break
+        listed.append(key)
+        end += 1
+    if len(listed) < CONTENTS_MIN_ENTRIES:
+        return 0
+    below = {squash(p.text)[:HEADING_MAX_CHARS] for p in body[end:]}
+    found = sum(1 for key in listed if any(line.startswith(key) for line in below))
+    return end if found >= CONTENTS_REPEATED * len(listed) else 0
 
 
 def _heading_line(text: str) -> bool:
@@ -165,6 +216,12 @@ def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
     for i in range(len(body) - 1, max(len(body) - 4, 0), -1):
         if _is_note(body[i].text) and all(len(p.text) < 30 and not ends_sentence(p.text) for p in body[i + 1 :]):
             return body[:i], [body[i]]
+    # Footnotes under the last item (「[1]1、农业；2、…」 explaining a mark in the body) are notes too.
+    first = len(body)
+    while first > 1 and _FOOTNOTE.match(fold(body[first - 1].text)):
+        first -= 1
+    if first < len(body):
+        return body[:first], [Para(body[first].start, body[-1].end, "")]
     return body, []
 
 
@@ -190,6 +247,8 @@ def _step(builder: TreeBuilder, seq: Sequences, body: list[Para], i: int, para: 
     """Place one paragraph; returns the part of it after an item glued to its end, if any."""
     prev = body[i - 1].text if i else ""
     nxt = body[i + 1].text if i + 1 < len(body) else ""
+    if number and number.style == "ar.ar" and not seq.accepts(i, number, builder.open_styles()):
+        number = None  # a figure opening the paragraph (「2.5亿元…」), or 11.121 read as item 11
     if number is None:
         number = seq.decimal_item(i, para.text)
     if number and number.style == "dash":
@@ -201,6 +260,10 @@ def _step(builder: TreeBuilder, seq: Sequences, body: list[Para], i: int, para: 
         builder.open_numbered(para, number)
     elif builder.after_bullets():
         builder.close_bullets()
+        builder.open_free(para)
+    elif _VOCATIVE.match(para.text) and builder.under_numbered():
+        # 「各位代表！…」 after a report's last item speaks to the whole section again
+        builder.close_to_section()
         builder.open_free(para)
     elif is_heading:
         builder.open_heading(para)

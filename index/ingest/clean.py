@@ -27,6 +27,7 @@ _CHROME = re.compile(
             # breadcrumbs and navigation
             r"^(您的位置|您现在的位置|當前位置|当前位置|所在位置|您的位置)\s*[:：]",
             r"^[^。！？]{1,30}(>>|»|＞＞|\s>\s)",
+            r"^([^|｜。，]{1,12}\s*[|｜]\s*){3,}",  # a menu strip: 「关于我们 | 招聘 | 广告服务 | …」
             r"^(首页|首頁|网站首页|網站首頁)[^。，,！？]{0,20}$",
             # share prompts and follow-us lines
             r"扫一扫|掃一掃|扫描二维码|掃描二維碼|分享到|官方微信|官方微博|关注我们|關注我們|微信公众号|微信公眾號",
@@ -44,16 +45,22 @@ _CHROME = re.compile(
             r"^(联系电话|聯繫電話|联系方式|聯繫方式|电话|電話|传真|傳真|电子邮箱|電子郵箱|电子邮件|電子郵件|邮箱|郵箱|地\s*址|"
             r"邮编|郵編|咨询热线|諮詢熱線|服务热线|服務熱線|服务时间|服務時間|[Ee]-?mail)\s*[:：]",
             # feeds, counters, page controls, download links
+            r"^【?(上一篇|下一篇|上一条|下一条)】?\s*[:：]|^(【[^【】]{1,6}】\s*){2,}$|打印此页|打印本页",
             r"^(相关推荐|相關推薦|相关阅读|相關閱讀|相关新闻|相關新聞|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热点推荐|猜你喜欢|"
             r"加载中|加載中|載入中|上一篇|下一篇|返回顶部|返回頂部|打印本页|关闭窗口|【打印】|【关闭】)",
             r"欢迎访问|歡迎訪問|访问量|訪問量|访问次数|訪問次數|访问者|訪問者",
+            r"(浏览|瀏覽|阅读|閱讀|点击|點擊)(次数|次數)\s*[:：]\s*\d+|^[\u4e00-\u9fff]{0,8}(APP|App|客户端|客戶端)$",
             r"^(附件下载|附件下載|点击下载|點擊下載|下载附件|下載附件)",
+            r"^(点击|點擊)(查看|打开|打開)?.{0,8}(下载|下載)$",
+            # an accessibility toolbar: keyboard shortcuts and its screen-reader switch
+            r"^(ALT|Alt|alt|CTRL|Ctrl|ctrl)\s*\+\s*(Shift|SHIFT|shift)?\s*\+?\s*\w{1,3}$|^(读屏专用|讀屏專用)$",
             # opening hours under a contact block: 周六至周日 9:00-18:00
             r"^(周|星期)[一二三四五六日天](至|到|-|—|~)(周|星期)?[一二三四五六日天]\s*\d{1,2}[:：]\d{2}",
             # site menus and footers: entries that are only a menu word
-            r"^(网站地图|網站地圖|联系我们|聯繫我們|设为首页|設為首頁|加入收藏|工作邮箱|無障礙|无障碍|排行榜|点击排行|"
+            r"举报电话|舉報電話|举报邮箱|舉報郵箱|服务邮箱|服務郵箱|^(客户端|客戶端|APP|App)\s*(下载|下載)$|^_?分享让更多人看到",
+            r"^(网站地图|網站地圖|联系我们|聯繫我們|设为首页|設為首頁|加入收藏|工作邮箱|無障礙|无障碍|排行榜|点击排行|热门排行|熱門排行|"
             r"热门文章|熱門文章|网站声明|網站聲明|隐私政策|隱私政策|免责声明|免責聲明)$",
-            r"^(相关|相關)(政策|链接|鏈接|文件|文章|专题|專題|稿件|解读|解讀)",
+            r"^(相关|相關)(政策|链接|鏈接|文件|文章|专题|專題|稿件|解读|解讀|报道|報道)",
             r"^(通信地址|通讯地址|通訊地址|邮政编码|郵政編碼|网站标识码|網站標識碼)\s*[:：]",
             # page controls: font size, print and close buttons, share widgets
             r"^【?\s*(字体|字體|字号|字號)\s*[:：]",
@@ -72,6 +79,9 @@ _DATELINE = re.compile(TIMESTAMP_AT_START.pattern + r"|(来源|來源)\s*[:：]"
 _WRAPPER_END = re.compile(r"^(原文如下|全文如下|正文如下|以下为原文|以下為原文|以下是全文|附全文|全文)\s*[:：]?$")
 _FIGURE = re.compile(r"^[图圖]\s*\d+(?:[-.．]\d+)?\s+[^。；;：:]{1,40}$")
 _CJK_ALNUM = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[\u3400-\u9fff])")
+_SHARE_PROMPT = re.compile(r"扫一扫|掃一掃|分享至朋友圈|分享到朋友圈|分享到微信")
+_SHARE_MAX_CHARS = 30
+_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff] ){4}")
 _SPACES = re.compile(r"[ \t\xa0\u2002-\u200a\u202f]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 HEADER_LINES = 15
@@ -83,6 +93,8 @@ def clean_text(text: str, fmt: str, paragraphs: bool = False) -> CleanText:
     on PDF text (or plain text showing a PDF text layer's gaps), web repairs on web formats."""
     if fmt in (FileFormat.MD, FileFormat.TXT):
         text = web.strip_front_matter(text)
+    if fmt == FileFormat.MD:
+        text = web.join_broken_links(text)
     lines = _split_lines(text)
     total = sum(1 for line in lines if line.strip() and line != PAGE_BREAK)
     if fmt == FileFormat.MD:
@@ -100,7 +112,7 @@ def clean_text(text: str, fmt: str, paragraphs: bool = False) -> CleanText:
     lines = [line for line in lines if not _is_furniture(line)]
     if fmt in (FileFormat.HTML, FileFormat.MD, FileFormat.TXT) and not extracted:
         lines = web.drop_wiki_tail(web.join_link_breaks(web.drop_decorated_repeats(lines),
-                                                        lambda line: match_numbering(line) is not None))
+                                                        _numbered))
     if extracted or fmt == FileFormat.PDF:
         lines = [clean_pdf.fix_spacing(line) for line in lines]
     cleaned = []
@@ -112,6 +124,11 @@ def clean_text(text: str, fmt: str, paragraphs: bool = False) -> CleanText:
     out = "\n".join(cleaned)
     starts = clean_pdf.page_starts(text, out) if PAGE_BREAK in text else ()
     return CleanText(out, tuple(toc), max(0, total - len(cleaned) - joined), starts)
+
+
+def _numbered(line: str) -> bool:
+    number = match_numbering(line)
+    return number is not None and number.style != "ar.ar"  # 「2.5亿元」 may continue a line
 
 
 def _is_furniture(line: str) -> bool:
@@ -128,9 +145,12 @@ def _split_lines(text: str) -> list[str]:
 def is_chrome(line: str) -> bool:
     """Site furniture: a short, non-sentence line matching one of the general chrome shapes."""
     text = line.strip()
+    if _SHARE_PROMPT.search(text) and len(text) <= _SHARE_MAX_CHARS:
+        return True  # 「使用“扫一扫”即可将网页分享至朋友圈。」 is a sentence, but the widget's
     if not text or len(text) > _CHROME_MAX_CHARS or text.endswith("。"):
         return False
-    return bool(_CHROME.search(text))
+    # 「版 权 所 有」: footers space their characters out
+    return bool(_CHROME.search(text)) or bool(_SPACED_OUT.search(text) and _CHROME.search(_SPACES.sub("", text)))
 
 
 def _drop_news_wrapper(lines: list[str]) -> list[str]:
@@ -182,19 +202,40 @@ _MD_RULES = [
     (re.compile(r"^\s{0,3}>\s?"), ""),
     (re.compile(r"^\s{0,3}[-*+]\s+(?=\S)"), ""),
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[\s*\]\([^)]*\)"), ""),  # a linked image, its image gone: nothing left to read
+    (re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])+)\]\([^)]*\)"), r"\1"),  # link text may hold 「[2020]」
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
     (re.compile(r"`([^`]+)`"), r"\1"),
 ]
+# 「**17** **．加大…**」: a converter closes and reopens bold around every run, so a label is cut
+# from its dot and 「“」 from its words; the space between the runs is the converter's, not the text's.
+_MD_SPLIT_BOLD = re.compile(r"(?<=\S)(\*\*|__)[ \t]+\1(?=\S)")
+# 「6\.」「\[1\]」: Markdown escapes, which a reader never sees.
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MD_SKIP = re.compile(r"^\s*(```|~~~|<!--.*-->$|([-*_])\s*(\2\s*){2,}$|\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$)")
+
+
+def _join_bold_runs(m: re.Match) -> str:
+    """Two bold runs between ASCII words keep their space (「**GDP** **growth**」)."""
+    text = m.string
+    if text[m.start() - 1].isascii() and text[m.start() - 1].isalnum() and text[m.end()].isascii() and text[m.end()].isalnum():
+        return " "
+    return ""
 
 
 def strip_markdown(line: str) -> list[str]:
     """A Markdown line as plain text lines: markers and link targets out, table cells one per line."""
     if _MD_SKIP.match(line):
         return []
+    line = _MD_SPLIT_BOLD.sub(_join_bold_runs, line)
     for pattern, repl in _MD_RULES:
         line = pattern.sub(repl, line)
+    line = _MD_ESCAPE.sub(r"\1", line)
     if line.strip().startswith("|") and line.strip().endswith("|"):
-        return [cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip()]
-    return [line]
+        cells = line.strip().strip("|").split("|")
+    else:
+        cells = [line]
+    # a page laid out in a table cell keeps its paragraphs apart with <br>
+    return [part.strip() if len(cells) > 1 or _BR.search(line) else part
+            for cell in cells for part in _BR.split(cell) if part.strip()]

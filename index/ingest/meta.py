@@ -152,12 +152,15 @@ def infer_meta(path: Path, raw_text: str, clean: CleanText) -> DocumentMeta:
     header = [line.strip() for line in meta_text.without_capture_header(raw_text).splitlines() if line.strip()][:15]
     raw_title = _title(lines)
     title = meta_text.clean_title(raw_title) or path.stem
+    title = meta_text.attached_title(title, all_lines[:80]) or title
     head = clean.text[:3000]
     signed_by, signed_on = meta_text.signature(all_lines)
     table = meta_text.fields(all_lines[:60])
-    issuer = (meta_text.field_issuer(all_lines[:60]) or signed_by or _issuer_in_title(title)
+    reported_by, reported_on = meta_text.delivery(all_lines[:15])
+    issuer = (meta_text.field_issuer(all_lines[:60]) or signed_by or _issuer_in_title(title) or reported_by
               or meta_text.legislature(head) or meta_text.byline(all_lines[:15]) or _issuer(title, lines, header))
-    date = meta_text.version_date(head) or signed_on or meta_text.field_date(table) or _date(clean.text, header)
+    date = (meta_text.version_date(head) or signed_on or reported_on or meta_text.field_date(table)
+            or _date(clean.text, header) or meta_text.published_on(raw_text))
     return DocumentMeta(
         doc_id=doc_id_for(path.stem), title=title, short_title=title, issuer=issuer, date=date,
         script=detect_script(clean.text), source=path.name,

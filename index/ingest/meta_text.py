@@ -15,7 +15,9 @@ from qa.core.dates import DATE_ONLY_LINE, FULL_DATE, iso_date
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 # A law's notes: 「2015年4月24日第十二届全国人民代表大会常务委员会第十四次会议《…》修正」.
 _VERSION_NOTE = re.compile(_DATE + r"[^。\n]{0,120}?(通过|修正|修订|修改|公布|批准)")
-_LEGISLATURE = re.compile(r"((?:全国|[\u4e00-\u9fff]{1,12}?(?:省|市|自治区|自治州|县|区))人民代表大会(?:常务委员会)?)\s*第[一二三四五六七八九十百]+次(?:全体)?会议")
+# A local congress names its term between place and body: 「上海市第十五届人民代表大会常务委员会」.
+_LEGISLATURE = re.compile(r"(全国|(?:(?<![\u4e00-\u9fff])(?![年月日])|(?<=[年月日]))[\u4e00-\u9fff]{1,12}?(?:省|市|自治区|自治州|县|区))(?:第[一二三四五六七八九十百]+[届屆])?"
+                          r"(人民代表大会(?:常务委员会)?)\s*第[一二三四五六七八九十百]+次(?:全体)?会议")
 # Labels of a disclosure page's metadata table (「发 布 机 构 ：」, value on the same or next line).
 _LABEL = re.compile(r"^([\u4e00-\u9fff\s]{2,12}?)\s*[:：]\s*(.*)$")
 _ISSUER_LABELS = {"发文机关", "發文機關", "发布机关", "發布機關", "发文单位", "制发机关", "发布机构", "發布機構", "发文机构"}
@@ -26,6 +28,10 @@ _ORG_END = re.compile(r"(人民政府|委员会|委員會|管委会|办公厅|�
                       r"监管办|监管局|公司|集团|银行|法院|检察院)$")
 _POSITION = r"(?:院士|院长|所长|校长|会长|社长|处长|主任|书记|部长|主席|省长|市长|区长|县长|局长|厅长|委员|总理|副总理|董事长|总经理|教授|研究员|秘书长|理事长|署长|行长|司长)"
 _BYLINE = re.compile(rf"^(?:\S{{0,24}}{_POSITION})\s+([\u4e00-\u9fff]{{2,4}})$|^(?:作者|文)\s*[:：/／]\s*([\u4e00-\u9fff]{{2,4}})$")
+# 「工业和信息化部部长：李乐成」: the organ's head signing for it.
+_HEAD_SIGNS = re.compile(rf"^([\u4e00-\u9fff]{{2,30}}?){_POSITION}[:：][\u4e00-\u9fff·]{{2,6}}$")
+# 「第42号」 alone on a line under the title: the number of an order (令), which has no 〔year〕.
+_ORDER_NUMBER = re.compile(r"^第\s*\d{1,4}\s*号$")
 _SPEECH = re.compile(r"^[—－-]{1,2}\s*([\u4e00-\u9fff]{2,4})(?:同志)?在.{2,40}上的(?:讲话|报告|发言|致辞)")
 # What a web page puts around a document's title: 【title】-site, title_site, title(文号).
 _BRACKETED = re.compile(r"^【(.{4,80}?)】\s*[-_—|｜].*$")
@@ -83,7 +89,9 @@ def doc_number(lines: list[str], title: str = "") -> str:
         if (m := _NUMBER.search(line)) and (len(line) <= len(m.group(0)) + 4 or _NUMBER_SUFFIX.search(line)):
             return _normal_number(m.group(0))  # a 文号 line, or a headline ending in its 文号
     m = _NUMBER.search(title)
-    return _normal_number(m.group(0)) if m and _NUMBER_SUFFIX.search(title) else ""
+    if m and _NUMBER_SUFFIX.search(title):
+        return _normal_number(m.group(0))
+    return next((re.sub(r"\s", "", line) for line in lines[:15] if _ORDER_NUMBER.match(line.strip())), "")
 
 
 def _normal_number(text: str) -> str:
@@ -100,7 +108,7 @@ def version_date(head: str) -> str:
 
 def legislature(head: str) -> str:
     """The legislature whose session adopted or last revised a law (「…常务委员会第十次会议…修正」)."""
-    found = [re.sub(r"^.*[届屆]", "", m.group(1)) for m in _LEGISLATURE.finditer(head)]
+    found = [re.sub(r"^.*[届屆]", "", m.group(1)) + m.group(2) for m in _LEGISLATURE.finditer(head)]
     return found[-1] if found else ""
 
 
@@ -114,8 +122,10 @@ def signature(lines: list[str]) -> tuple[str, str]:
         if not DATE_ONLY_LINE.match(line) or not (m := FULL_DATE.search(line)):
             continue
         names = []
-        for above in reversed(lines[max(0, i - 4):i]):
+        for above in reversed(lines[max(0, i - 6):i]):
             name = re.sub(r"\s+", "", above)
+            if signer := _HEAD_SIGNS.match(name):  # a joint order signed by the organs' heads
+                name = signer.group(1)
             if not (2 <= len(name) <= 30 and _ORG_END.search(name) and re.fullmatch(r"[\u4e00-\u9fff（）()]+", name)):
                 break
             names.insert(0, name)
@@ -132,3 +142,55 @@ def byline(lines: list[str]) -> str:
         if m := _SPEECH.match(line):
             return m.group(1)
     return ""
+
+
+# 「——2026年1月28日在…人民代表大会…会议上」: when and where a report or speech was delivered.
+_SUBTITLE = re.compile(r"^[—－-]{1,2}\s*" + _DATE + r"\s*在(.{2,60})上")
+# 「重庆市人民政府市长 胡衡华」: the head of a government, named under a report's title.
+_GOVERNMENT_HEAD = re.compile(r"^(\S{0,20}?(?:人民政府|国务院|國務院))\S{0,6}?(?:总理|總理|省长|省長|市长|市長|主席|州长|州長|区长|區長|县长|縣長)\s+\S{2,4}$")
+
+
+def delivery(lines: list[str]) -> tuple[str, str]:
+    """(issuer, date) of a government work report delivered to a people's congress: the government
+    whose head gives it, and the day it was given (not the day a site published it)."""
+    for i, line in enumerate(lines):
+        if not ((m := _SUBTITLE.match(line.strip())) and "人民代表大会" in m.group(4)):
+            continue
+        for below in lines[i + 1 : i + 4]:
+            if head := _GOVERNMENT_HEAD.match(below.strip()):
+                return head.group(1), iso_date(*m.groups()[:3]) or ""
+    return "", ""
+
+
+_ISSUING_NOTICE = re.compile(r"^.{0,40}?(?:关于|關於)?印发《?(.{4,80}?)》?的通知$")
+
+
+def attached_title(title: str, lines: list[str]) -> str:
+    """The title of the document a 「关于印发《X》的通知」 hands out, when the file holds that
+    document too: its title line (perhaps broken over two lines) stands again under the notice.
+    "" when the file is the cover notice alone."""
+    if not (m := _ISSUING_NOTICE.match(title)):
+        return ""
+    inner = re.sub(r"\s", "", m.group(1))
+    squashed = [re.sub(r"\s", "", line) for line in lines]
+    for i, line in enumerate(squashed):
+        for candidate in (line, line + (squashed[i + 1] if i + 1 < len(squashed) else "")):
+            if candidate.endswith(inner) and len(candidate) <= len(inner) + 4 and not candidate.endswith("的通知"):
+                return candidate
+        # text extracted from a PDF may glue the title to the paragraph under it
+        for prefix in ("关于", "關於", ""):
+            if i and line.startswith(prefix + inner) and not line.endswith("的通知"):
+                return prefix + inner
+    return ""
+
+
+# 「发布日期：2026-08-26  来源：…」: a page's dateline, dropped from the text as furniture.
+_PUBLISHED = re.compile(r"(?:发布日期|发布时间|發布日期|發布時間)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+PUBLISHED_SCAN_CHARS = 8000
+
+
+def published_on(raw: str) -> str:
+    """The page's publication date, for a document that states no date of its own."""
+    m = _PUBLISHED.search(without_capture_header(raw)[:PUBLISHED_SCAN_CHARS])
+    return (iso_date(*m.groups()) or "") if m else ""
+

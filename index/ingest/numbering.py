@@ -20,10 +20,14 @@ UNIT_RANK = {"编": 0, "篇": 1, "章": 2, "节": 3, "条": 4}
 _UNIT_SIMPLIFIED = {"編": "编", "節": "节", "條": "条"}
 
 _CHAPTER = re.compile(rf"第([{_CN}\d]+)([编篇章节条編節條])(?=$|[\s:：,，、.．]|[^\s{_CN}\d])")
-_CN_COMMA = re.compile(rf"([{_CN}]+)[、.](?!\d)")
+# 「一.5」 is no label, but 「一、2025年目标」 is: only the dot must not run into a digit
+_CN_COMMA = re.compile(rf"([{_CN}]+)(?:、|\.(?!\d))")
 _CN_PAREN = re.compile(rf"\(([{_CN}]+)\)")
 _AR_DOT = re.compile(r"(\d{1,3})[、.](?!\d)")
 _AR_PAREN = re.compile(r"\((\d{1,3})\)")
+# 「1.1增创…」: a level under 「1.」 that long plans number decimally. A figure (「2.5亿元」) has the
+# same shape; sequences.py accepts it only as the next sub-item of the item in force.
+_AR_SUB = re.compile(r"(\d{1,2})\.(\d{1,2})(?![\d.%％万亿千百十元倍个年月日时米吨亩度平公人家台辆项次岁])\s*(?=[\u4e00-\u9fff“《（(])")
 _CIRCLED = re.compile(r"([\u2460-\u2473])")
 _DASH = re.compile(r"(?:——|──|―{1,2}|-{2})")
 
@@ -37,7 +41,7 @@ _SPEECH = re.compile(r"(强调|指出|表示|认为|提出|说|強調|認為|說
 class Numbering:
     """A numbering label found at the start of a paragraph."""
 
-    style: str  # "第篇" / "第章" / …, "cn、", "（cn）", "ar.", "（ar）", "circled", "dash"
+    style: str  # "第篇" / "第章" / …, "cn、", "（cn）", "ar.", "ar.ar" (1.1), "（ar）", "circled", "dash"
     value: int | None  # position in its sequence; None for bullets
     label: str  # canonical, as used in clause ids: 第七篇, 三, （八）, 5, （1）, ①, ——
     end: int  # offset in the line where the text after the label starts
@@ -84,6 +88,8 @@ def match_numbering(line: str) -> Numbering | None:
             return Numbering("（cn）", value, f"（{m.group(1)}）", _skip_spaces(line, m.end()))
     if m := _AR_PAREN.match(folded):
         return Numbering("（ar）", int(m.group(1)), f"（{int(m.group(1))}）", _skip_spaces(line, m.end()))
+    if m := _AR_SUB.match(folded):
+        return Numbering("ar.ar", int(m.group(2)), f"{int(m.group(1))}.{int(m.group(2))}", _skip_spaces(line, m.end()))
     if m := _AR_DOT.match(folded):
         if m.end() < len(folded):  # a bare "1." line is a page number, not an item
             return Numbering("ar.", int(m.group(1)), str(int(m.group(1))), _skip_spaces(line, m.end()))

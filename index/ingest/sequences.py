@@ -36,6 +36,8 @@ class Sequences:
         """Whether the label of paragraph `i` opens a clause, given the styles now open."""
         if number.is_chapter or number.value is None:
             return True
+        if number.style == "ar.ar" and not self._under_item(number, stack_styles):
+            return False
         last = self.last.get(number.style, 0)
         if number.value == last + 1:
             return True
@@ -46,6 +48,11 @@ class Sequences:
         if last < number.value <= last + 3:
             return self._follows(i, number.style, number.value + 1, last + 1)
         return False
+
+    def _under_item(self, number: Numbering, stack_styles: list[str]) -> bool:
+        """「3.1」 belongs under item 3. only: its first number is the open item's."""
+        major = number.label.split(".")[0]
+        return "ar." in stack_styles and str(self.last.get("ar.", -1)) == major
 
     def accept(self, number: Numbering) -> None:
         if number.value is not None and not number.is_chapter:
@@ -77,6 +84,8 @@ class Sequences:
         for m in _INLINE.finditer(text):
             rest = text[m.end() :]
             number = match_numbering(rest) if rest else None
+            if number and number.style == "ar.ar" and not self._under_item(number, stack_styles):
+                continue
             if (number and number.value is not None and not number.is_chapter and number.style in stack_styles
                     and number.value == self.last.get(number.style, 0) + 1 and len(rest) > number.end + 4):
                 return m.end()

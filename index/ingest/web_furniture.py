@@ -17,7 +17,7 @@ from qa.core.text import has_sentence_end
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n((?:[^\n]*\n){1,200}?)---[ \t]*(?:\n|\Z)")
 _YAML_KEY = re.compile(r"^(?:[A-Za-z_][\w-]*\s*:|\s+\S|-\s)")
 # A Markdown line that is nothing but one link (a menu entry, a related-post item, a linked headline).
-_LINK_ONLY = re.compile(r"^\s*(?:[-*+]\s+|#{1,6}\s*|\d+[.)]\s+)?(?:\*\*|__)?!?\[[^\]]*\]\([^)]*\)(?:\*\*|__)?\s*$")
+_LINK_ONLY = re.compile(r"^\s*(?:[-*+]\s+|#{1,6}\s*|\d+[.)]\s+)?(?:(?:\*\*|__)?!?\[[^\]]*\]\([^)]*\)(?:\*\*|__)?\s*)+$")
 # Footnote markers a wiki puts after a word or sentence: [1], [12], [注 3], [a].
 _FOOTNOTE = re.compile(r"(?<=[^\s\[(（])\[(?:\d{1,3}|注\s*\d{1,3}|[a-z])\]")
 # Punctuation that never opens a paragraph: a line starting with it continues the one before
@@ -38,6 +38,14 @@ def strip_front_matter(text: str) -> str:
     if body and sum(1 for line in body if _YAML_KEY.match(line)) >= 0.8 * len(body):
         return text[m.end():]
     return text
+
+
+_BROKEN_LINK = re.compile(r"\[[^\[\]\n]{0,40}(?:\\\n[^\[\]\n]{0,40})+\]\(")
+
+
+def join_broken_links(text: str) -> str:
+    """「[长者\\⏎\\⏎模式](…)」: link text a converter broke with hard line breaks, one link again."""
+    return _BROKEN_LINK.sub(lambda m: m.group(0).replace("\\\n", ""), text)
 
 
 def is_link_only(line: str) -> bool:
