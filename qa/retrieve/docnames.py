@@ -5,13 +5,17 @@ the document is about) followed by the kind of document. The heads come from eac
 metadata, so a user's own corpus gets the same behaviour: the short title with its kind word
 removed (「成都市委决定」 → 「成都市委」), and the first place it names (「渝中区十项行动实施方案」
 → 「渝中区」). A head counts only with a kind word close after it: 「渝中区到2027年…」 asks about
-the district, not about the plan.
+the district, not about the plan. A short title quoted whole names its document without one: a
+law is named by its short title (「标准化法所说的…」, 「中华人民共和国」 left off), whose kind
+word 法 is too common a character to look for after a head. Where two names overlap (仲裁法
+inside 劳动争议调解仲裁法), the longer one is the name.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.core.text import to_search_text
 from qa.core.types import DocumentMeta
@@ -19,6 +23,8 @@ from qa.places import places
 
 KIND_WORDS = ("实施方案", "行动方案", "发展规划", "总体规划", "决定", "方案", "规划", "文章", "意见", "纲要", "讲话", "报告")
 _KIND = "|".join(KIND_WORDS)
+NATION = "中华人民共和国"  # a national law is cited without it: 「献血法」
+MIN_QUOTED_TITLE = 3  # 气象法, 信托法: a law's short title is rarely shorter
 _GAP = r"[^，,。？?；;、和与及跟同]{0,8}?"  # 「渝中区十项行动方案」: words between head and kind
 
 
@@ -33,8 +39,9 @@ def _plain(text: str) -> str:
     return re.sub(r"[《》〈〉“”\"'「」]", "", to_search_text(text))
 
 
+@lru_cache(maxsize=65536)  # tagging places costs milliseconds; every question asks again
 def document_heads(meta: DocumentMeta) -> tuple[str, ...]:
-    short = re.split(r"[:：(（]", _plain(meta.short_title or meta.title))[0].strip()
+    short = _short_title(meta)
     core = re.sub(rf"(?:{_KIND})$", "", short)
     heads = [core] if len(core) >= 2 else []
     heads += [p.text for p in places(short)[:1]]
@@ -44,13 +51,33 @@ def document_heads(meta: DocumentMeta) -> tuple[str, ...]:
 def document_mentions(question: str, documents: Sequence[DocumentMeta]) -> list[Mention]:
     """The documents named in the question, in the order they are named (each once)."""
     text = _plain(question)
-    found: dict[str, Mention] = {}
+    candidates: list[Mention] = []
     for meta in documents:
-        for head in sorted(document_heads(meta), key=len, reverse=True):
-            match = re.search(re.escape(head) + _GAP + rf"(?:{_KIND})", text)
-            if match and meta.doc_id not in found:
-                found[meta.doc_id] = Mention(meta.doc_id, match.group(0), match.start())
+        for pattern in _name_patterns(meta):
+            candidates += [Mention(meta.doc_id, m.group(0), m.start()) for m in pattern.finditer(text)]
+    found: dict[str, Mention] = {}
+    taken: list[tuple[int, int]] = []
+    for mention in sorted(candidates, key=lambda m: (-len(m.text), m.start)):
+        span = (mention.start, mention.start + len(mention.text))
+        inside = any(start <= span[0] and span[1] <= end and span != (start, end) for start, end in taken)
+        if mention.doc_id in found or inside:
+            continue
+        found[mention.doc_id] = mention
+        taken.append(span)
     return sorted(found.values(), key=lambda m: m.start)
+
+
+@lru_cache(maxsize=65536)
+def _name_patterns(meta: DocumentMeta) -> tuple[re.Pattern, ...]:
+    patterns = [re.escape(head) + _GAP + rf"(?:{_KIND})" for head in document_heads(meta)]
+    short = re.sub(rf"^{NATION}", "", _short_title(meta))
+    if len(short) >= MIN_QUOTED_TITLE:
+        patterns.append(re.escape(short))
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _short_title(meta: DocumentMeta) -> str:
+    return re.split(r"[:：(（]", _plain(meta.short_title or meta.title))[0].strip()
 
 
 def without_mentions(question: str, mentions: Sequence[Mention]) -> str:

@@ -1,11 +1,18 @@
 """Fusing the dense and BM25 ranked lists into one, and collapsing parts of a clause.
 
-Two methods over each retriever's top-N candidates: reciprocal rank fusion (optionally weighted)
-and a linear blend of min-max normalised scores; which one, and the weights, are tuning knobs
+Three methods over each retriever's top-N candidates: reciprocal rank fusion (optionally
+weighted), a linear blend of min-max normalised scores, and a blend of z-scores (each score as
+standard deviations above its own list's mean); which one, and the weights, are tuning knobs
 (qa.core.config.FusionConfig, where the measurements behind the default are noted).
+
+Why z-scores: min-max stretches every list to [0, 1] whatever its shape, so a retriever whose
+top hit barely differs from the rest (BM25 on a paraphrased question: every article of the right
+law shares its words) counts as much as one whose top hit stands far out. A z-score keeps that
+margin: a flat list moves the fused order little, an outlier moves it a lot, question by question.
 """
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable, Sequence
 
 from qa.core.config import FusionConfig
@@ -23,9 +30,35 @@ def _min_max(ranked: Ranked) -> dict[str, float]:
     return {c.clause_id: (score - low) / span if span > 0 else 1.0 for c, score in ranked}
 
 
+def _z_scores(ranked: Ranked) -> dict[str, float]:
+    if len(ranked) < 2:
+        return {c.clause_id: 1.0 for c, _ in ranked}
+    scores = [score for _, score in ranked]
+    mean, spread = statistics.fmean(scores), statistics.pstdev(scores)
+    return {c.clause_id: (score - mean) / spread if spread > 0 else 0.0 for c, score in ranked}
+
+
+def _contributions(dense: Ranked, bm25: Ranked, ranks: dict[str, dict[str, tuple[int, float]]],
+                   config: FusionConfig) -> dict[str, dict[str, float]]:
+    weights = {"dense": config.dense_weight, "bm25": config.bm25_weight}
+    if config.method == "rrf":
+        return {name: {cid: weights[name] / (config.rrf_k + rank) for cid, (rank, _) in found.items()}
+                for name, found in ranks.items()}
+    normalise = _min_max if config.method == "linear" else _z_scores
+    out = {}
+    for name, ranked in (("dense", dense), ("bm25", bm25)):
+        normalised = normalise(ranked)
+        # z-scores: a part one list did not return ranks below all it did, so it gets that
+        # list's lowest score (a min-max 0 says the same for linear).
+        floor = min(normalised.values(), default=0.0) if config.method == "zscore" else 0.0
+        everyone = set(ranks["dense"]) | set(ranks["bm25"])
+        out[name] = {cid: weights[name] * normalised.get(cid, floor) for cid in everyone}
+    return out
+
+
 def fuse(dense: Ranked, bm25: Ranked, config: FusionConfig) -> list[Hit]:
     """One list of part-level hits, best first. A part missing from one list gets nothing
-    from it (RRF) or a normalised score of 0 (linear)."""
+    from it (RRF), a normalised score of 0 (linear) or that list's lowest z-score (zscore)."""
     clauses: dict[str, Clause] = {}
     ranks: dict[str, dict[str, tuple[int, float]]] = {"dense": {}, "bm25": {}}
     for name, ranked in (("dense", dense), ("bm25", bm25)):
@@ -33,17 +66,7 @@ def fuse(dense: Ranked, bm25: Ranked, config: FusionConfig) -> list[Hit]:
             clauses.setdefault(clause.clause_id, clause)
             ranks[name].setdefault(clause.clause_id, (rank, score))
 
-    weights = {"dense": config.dense_weight, "bm25": config.bm25_weight}
-    if config.method == "rrf":
-        contribution = {
-            name: {cid: weights[name] / (config.rrf_k + rank) for cid, (rank, _) in found.items()}
-            for name, found in ranks.items()
-        }
-    else:
-        contribution = {
-            "dense": {cid: weights["dense"] * v for cid, v in _min_max(dense).items()},
-            "bm25": {cid: weights["bm25"] * v for cid, v in _min_max(bm25).items()},
-        }
+    contribution = _contributions(dense, bm25, ranks, config)
 
     hits = []
     for cid, clause in clauses.items():

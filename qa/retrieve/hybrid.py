@@ -5,9 +5,15 @@
 hits as Documents for chains: one Document per clause, `id` the clause id, and the metadata a
 citation needs (see `to_document`). Every unit is a numbered clause (or the preamble); lead-phrase
 units inside a clause are not split out yet, and arrive with the document-structure work.
+
+After fusion the candidates are reordered by what the question itself says (qa/retrieve/rerank.py):
+the document it names, and the kind of answer it asks for. The words that name a document are
+left out of the BM25 query, so that inside the document the clause that answers outranks the
+ones that repeat its title.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -26,9 +32,13 @@ from qa.core.text import question_language
 from qa.core.types import Clause, DocumentMeta, Filters, Hit, Language
 from qa.question import as_filters, prepare_question
 from qa.retrieve.dedupe import drop_duplicate_hits
+from qa.retrieve.docnames import document_mentions, without_mentions
 from qa.retrieve.fusion import collapse_parts, fuse
+from qa.retrieve.figures import figure_spellings
+from qa.retrieve.rerank import rerank
 
 SOURCES = ("dense", "bm25")
+_WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
 class HybridRetriever(BaseRetriever):
@@ -59,16 +69,26 @@ class HybridRetriever(BaseRetriever):
         if "dense" in self.sources:
             vector = self.embedder.embed_query(prepared.search_text)
             dense = self.reader.dense_search(vector, depth, filters)
+        mentions = [] if filters.doc_ids else document_mentions(question, self.reader.documents())
         if "bm25" in self.sources:
-            bm25 = self.reader.bm25_search(self.keyword_text(question, prepared.search_text), depth, filters)
+            # The words naming a document pick the document (the bonus below), not the clause in it:
+            # every clause repeating the title would outscore the one that answers.
+            words = without_mentions(prepared.search_text, mentions) if mentions else prepared.search_text
+            words = words if _WORD.search(words) else prepared.search_text  # the question was only the name
+            bm25 = self.reader.bm25_search(self.keyword_text(question, words), depth, filters)
+        named = {m.doc_id for m in mentions}
+        fused = rerank(fuse(dense, bm25, self.fusion), question, named,
+                       self.fusion.named_document_bonus, self.fusion.answer_type_bonus)
         # Twice k candidates, so that a slot a duplicate (the same law as .docx and .pdf) would
         # take goes to the next different clause.
-        hits = collapse_parts(fuse(dense, bm25, self.fusion))[:2 * k]
+        hits = collapse_parts(fused)[:2 * k]
         texts = whole_texts(self.reader, [hit.clause for hit in hits])
         return drop_duplicate_hits(replace(hit, text=texts[hit.clause.base_id]) for hit in hits)[:k]
 
     def keyword_text(self, question: str, search_text: str) -> str:
-        """What BM25 searches: the question, plus Chinese words for an English question's terms."""
+        """What BM25 searches: the question, with its figures also spelt the other way (16 and
+        十六), plus Chinese words for an English question's terms."""
+        search_text = " ".join([search_text, *figure_spellings(search_text)])
         if question_language(question) is not Language.EN:
             return search_text
         from qa.retrieve.english_terms import chinese_terms

@@ -67,7 +67,8 @@ class Retrieval:
     def for_question(self, question: str, k: int | None, filters: Filters | None) -> Retrieved:
         documents = self.documents()
         mentions = [] if filters and filters.doc_ids else document_mentions(question, documents)
-        if len(mentions) < 2:
+        # Two copies of one law (.docx and .pdf) named by the same words are one document asked about.
+        if len({m.text for m in mentions}) < 2:
             return Retrieved(tuple(self._with_children(self.search(question, k, filters))))
         base = filters or Filters()
         each = max(self.strategy.min_hits_per_document, (k or self.retriever.k) // len(mentions))
