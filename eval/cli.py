@@ -170,7 +170,9 @@ def corpus_settings(corpus: Path | None):
 
 
 def _ensure_index(settings) -> None:
-    """Build the index on first use, like the app does, so a fresh clone can run the benchmark."""
+    """Bring the index up to date before measuring, like the app does: built on first use, and
+    rebuilt incrementally when a corpus file or the parser changed (an eval over a stale index
+    would score documents it cannot see as missing evidence)."""
     from qa.core.errors import IndexNotBuilt
     from qa.progress import stage_bars
     from qa.service import PolicyQA
@@ -178,10 +180,14 @@ def _ensure_index(settings) -> None:
     service = PolicyQA(settings)
     try:
         service.clauses()
+        console.print(f"Checking the index at {settings.index_dir} against {settings.corpus_dir}.")
     except IndexNotBuilt:
         console.print(f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first.")
-        with stage_bars() as progress:
-            service.build_index(progress=progress)
+    with stage_bars() as progress:
+        report = service.build_index(progress=progress)
+    if not report.unchanged:
+        console.print(f"Index updated: {len(report.added)} added, {len(report.changed)} changed, "
+                      f"{len(report.removed_documents)} removed document(s); {report.clauses} clauses.")
 
 
 def _gate(run_dir: Path, thresholds_path: Path) -> None:

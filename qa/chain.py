@@ -251,7 +251,9 @@ class AnswerChain(Runnable[AnswerRequest | str, Answer]):
 
     def _take_llm_text(self, state: ChainState, text: str) -> ChainState:
         if is_refusal(text):
-            return replace(state, draft=refusal_phrase(state.language), refused=True)
+            notice = self.extractive.missing_notice(state.standalone, state.items, state.language)
+            return replace(state, draft=refusal_phrase(state.language), refused=True,
+                           notices=state.notices + (notice,))
         return replace(state, draft=text.strip())
 
     def _fallback(self, state: ChainState, exc: LLMError) -> ChainState:

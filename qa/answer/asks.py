@@ -14,19 +14,24 @@ from dataclasses import dataclass
 
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import cn_to_int, numeric_form
+from qa.core.numerals import cn_to_int, extract_figures, numeric_form
 
 # A measure qualified per head, per area, per year…: 人均地区生产总值 is not 地区生产总值.
 MEASURE_QUALIFIERS = ("人均", "地均", "楼均", "户均", "亩均", "年均", "日均", "月均")
 # How a question says the same measure in everyday words: 每年新增 = 年均新增.
 _SAID_AS = {"年均": "每年", "人均": "每人", "户均": "每户", "日均": "每天", "月均": "每月"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D|$)")
-FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%]|多大|多长|多高|多久|比重|比例|目标值|时限|"
+FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批家名所件步方]|多大|多长|多高|多久|比重|比例|目标值|时限|"
                           r"\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b", re.IGNORECASE)
 _DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周|个月|月|年)|几个?(?:工作日|天|小时|周|个月|月)"
                              r"|多长时间|多长|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
 # A stated span of time: 15个工作日, 三十日, 2小时, 6个月 (after numeric_form, so digits only).
 DURATION = re.compile(r"\d+(?:\.\d+)?个?(?:工作日|日|天|小时|分钟|周|个月|月|年)(?:内|以内|之内)?")
+# 哪天 / 何时 / 几月 / When…?: a point in time is asked (a 'when' inside a sentence is a conjunction), answered by a date, not any figure.
+_DATE_ASKED = re.compile(r"哪一?天|哪一?日|何时|什么时候|什么时间|哪一?年|几月|几号|哪个月|截止到?哪|^\s*when\b|\bwhat date\b",
+                         re.IGNORECASE)
+# A stated date or month (after numeric_form): 2019年4月30日, 4月30日, 3月份, 2025年底.
+DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?|[底末初]|上半年|下半年)?|\d{1,2}月(?:\d{1,2}[日号]|份|底|初|中旬|下旬|上旬)?")
 RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|哪个部门|哪个单位|哪些部门|哪些单位|由谁|\bwho\b|\blead",
                                 re.IGNORECASE)
 # The question's own words for "who": answered by a responsibility note, whatever its wording.
@@ -34,7 +39,8 @@ RESPONSIBLE_WORDS = re.compile(r"牵头|负责|责任|部门|单位|主管|谁")
 # The note a task carries naming who does it: （牵头单位：区交通局）, （市发改委等负责）.
 RESPONSIBILITY_NOTE = re.compile(r"[（(][^（()）]*(?:牵头单位|责任单位|牵头部门|责任部门|负责)[^（()）]*[)）]")
 _COUNTED = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大|步|方面|类|种|点|件|化)")
-_LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种]|"
+# 「有几个方面？」 asks for the list; 「有几个能行人的安全出口」 counts a named thing.
+_LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种](?=方面|[？?呢吗，,。]|$|分别)|"
                          r"哪[一二三四五六七八九十两\d]+[个项条方面类大种级步]|\b(?:which|list|what are)\b",
                          re.IGNORECASE)
 
@@ -45,6 +51,7 @@ class Asks:
     figure: bool = False  # 多少 / 几个 / 比重 / how many: a quantity is asked for
     qualifiers: tuple[str, ...] = ()  # measure qualifiers the question itself uses (人均)
     duration: bool = False  # 多少个工作日 / 多少天 / 多长
+    date: bool = False  # 哪天 / 何时 / 几月: a point in time
     responsible: bool = False  # 由哪个单位牵头 / 谁负责
     listing: bool = False  # 有哪些 / 哪几项
     count: int | None = None  # 「十项行动」, 「三大目标」: how many items the list should have
@@ -58,8 +65,19 @@ def read_question(question: str) -> Asks:
     counted = _COUNTED.search(question) if listing else None  # 「三大地标商圈…牵头单位是哪个」 asks no list
     count = cn_to_int(counted.group(1)) if counted else None
     return Asks(years=years, figure=bool(FIGURE_ASKED.search(question)), qualifiers=qualifiers, duration=bool(_DURATION_ASKED.search(question)),
+                date=bool(_DATE_ASKED.search(question)),
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
                 count=count if count and 2 <= count <= 20 else None)
+
+
+def question_figures(question: str) -> tuple[str, ...]:
+    """The figures a question states as given. The count of a list question is no figure
+    stated (「三项行动有哪些」 asks for the three; the items answer it, not a sentence saying 三项)."""
+    figures = extract_figures(question)
+    if not read_question(question).listing:
+        return figures
+    counted = {m.group(0) for m in _COUNTED.finditer(question)}
+    return tuple(f for f in figures if not any(f in c or c in f for c in counted))
 
 
 def years_in(text: str, doc_year: int | None = None) -> set[int]:
@@ -86,6 +104,10 @@ def has_duration(text: str) -> bool:
     return bool(DURATION.search(numeric_form(text)))
 
 
+def has_date(text: str) -> bool:
+    return bool(DATE.search(numeric_form(text)))
+
+
 def responsibility_notes(text: str) -> list[str]:
     return [m.group(0) for m in RESPONSIBILITY_NOTE.finditer(text)]
 
@@ -103,5 +125,7 @@ def fit(asks: Asks, terms: Sequence[str], sentence: str, frame: str, year: int |
     if wrong_measure(asks, terms, sentence):
         factor *= selection.wrong_measure
     if asks.duration and not has_duration(sentence):
+        factor *= selection.no_duration
+    if asks.date and not has_date(sentence):
         factor *= selection.no_duration
     return factor

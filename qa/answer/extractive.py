@@ -21,21 +21,25 @@ from types import MappingProxyType
 
 import numpy as np
 
-from qa.answer.asks import Asks, fit, read_question, responsibility_notes
-from qa.answer.lists import after_colon, named_list, sibling_list
-from qa.answer.quotes import cite, entries_answer, kept, trim, with_following
+from qa.answer.asks import Asks, fit, has_date, has_duration, question_figures, read_question, responsibility_notes
+from qa.answer.lists import after_colon, announced_list, named_list, sibling_list
+from qa.answer.quotes import cite, entries_answer, kept, lead_of, trim, with_following, without_label
 from qa.answer.refusal import Evidence, refuses
 from qa.answer.shelf import Library, Shelf, parent
 from qa.answer.strength import Cited, maximal, strength
-from qa.answer.terms import Weights, content_terms, coverage, uniform
+from qa.answer.terms import Weights, abbreviates, content_terms, coverage, uniform
 from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
 from qa.core.messages import refusal_notice, refusal_phrase
-from qa.core.numerals import extract_figures, figure_in, numeric_form
+from qa.core.numerals import extract_figures, figure_in, numeric_form, quantities
 from qa.core.text import sentences, to_search_text
 from qa.core.types import ContextItem, EvidenceStrength
 from qa.places import mentioned, places
+
+
+# [(clause id, sentence text as embedded)] → the vector the index holds for each, or None
+StoredVectors = Callable[[Sequence[tuple[str, str]]], Sequence["np.ndarray | None"]]
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Candidate:
     similarity: float = 0.0
     score: float = 0.0  # coverage and similarity weighed together (AnswerSelection), times fit
     fit: float = 1.0  # how well it fits the year, measure and unit asked (asks.fit)
+    lead: str = ""  # the colon line an enumerated item hangs on (quotes.lead_of)
 
 
 @dataclass(frozen=True)
@@ -62,25 +67,33 @@ class Draft:
         object.__setattr__(self, "quotes", MappingProxyType(dict(self.quotes)))
 
 
+def _lead_sentence(text: str) -> str:
+    found = sentences(text)
+    return found[0] if found else text
+
+
 class ExtractiveAnswerer:
     def __init__(self, embedder=None, weights: Callable[[], Weights] | None = None,
-                 thresholds: RefusalThresholds = TUNING.refusal, selection: AnswerSelection = TUNING.answer) -> None:
+                 thresholds: RefusalThresholds = TUNING.refusal, selection: AnswerSelection = TUNING.answer,
+                 stored: StoredVectors | None = None) -> None:
         """`weights()` returns the current term weights (TermWeights over the index); without
-        it every word weighs the same."""
+        it every word weighs the same. `stored` looks up the sentence vectors the index computed
+        at build time (by clause id and text; None where it has none)."""
         self.embedder = embedder
         self.weights = weights or (lambda: uniform)
         self.thresholds = thresholds
         self.selection = selection
         self._vectors: dict[str, np.ndarray] = {}
+        self.stored = stored
 
     # --- scoring -----------------------------------------------------------------------------
     def _candidate(self, item: ContextItem, sentence: str, covered: float, similarity: float = 0.0,
-                   fit: float = 1.0) -> Candidate:
+                   fit: float = 1.0, lead: str = "") -> Candidate:
         # e5 cosines sit in a narrow band (~0.7–0.9); rescale so both parts weigh alike.
         s = self.selection
         rescaled = min(max((similarity - s.similarity_floor) / s.similarity_span, 0.0), 1.0)
         score = (s.coverage_weight * covered + (1 - s.coverage_weight) * rescaled) * fit
-        return Candidate(item, sentence, covered, similarity, score, fit)
+        return Candidate(item, sentence, covered, similarity, score, fit, lead)
 
     def candidates(self, question: str, items: Sequence[ContextItem], shelf: Shelf | None = None) -> list[Candidate]:
         terms, weights = content_terms(question), self.weights()
@@ -91,42 +104,60 @@ class ExtractiveAnswerer:
         for item in items:
             clause = item.hit.clause
             # The topic of a —— item or sub-clause is often set by its parent (「到2027年，…」): a
-            # parent in the context counts for the words; any parent, fetched, for the year.
-            scope = " ".join([clause.doc_title] + [texts.get(a, "") for a in ancestors(parent(clause))])
+            # parent in the context counts for the words; any parent, fetched, for the year. Only
+            # the parent's lead sentence frames its children: a work report's long section text
+            # would otherwise lend every word of the section to each sentence under it.
+            scope = " ".join([clause.doc_title] + [_lead_sentence(texts.get(a, "")) for a in ancestors(parent(clause))])
             frame = f"{clause.doc_title} {shelf.frame(clause)}" if asks.years else scope
             around = f"{' '.join(clause.path)} {clause.ref} {item.text}"
             year = shelf.year(clause.doc_id)
             for sentence in sentences(item.text):
-                covered = coverage(terms, resolve_relative_years(sentence, year), scope, around, weights)
-                fits = fit(asks, terms, sentence, frame, year, self.selection)
-                scored.append(self._candidate(item, sentence, covered, fit=fits))
+                lead = lead_of(sentence, item.text)  # an item is read with the line it hangs on
+                stated = resolve_relative_years(f"{without_label(lead)} {sentence}" if lead else sentence, year)
+                covered = coverage(terms, stated, scope, around, weights)
+                fits = fit(asks, terms, stated, frame, year, self.selection)
+                scored.append(self._candidate(item, sentence, covered, fit=fits, lead=lead))
         scored.sort(key=lambda c: -c.coverage * c.fit)
         if self.embedder is not None and scored:
             top = scored[: self.selection.candidates_to_embed]
             query = np.asarray(self.embedder.embed_query(to_search_text(question)), dtype=np.float32)
-            vectors = self._sentence_vectors([to_search_text(c.sentence)[: self.selection.embed_chars] for c in top])
+            vectors = self._sentence_vectors([to_search_text(c.sentence)[: self.selection.embed_chars] for c in top],
+                                             [c.item.hit.clause_id for c in top])
             sims = np.asarray(vectors, dtype=np.float32) @ query.reshape(-1)
-            scored = [self._candidate(c.item, c.sentence, c.coverage, float(s), c.fit) for c, s in zip(top, sims)]
+            scored = [self._candidate(c.item, c.sentence, c.coverage, float(s), c.fit, c.lead) for c, s in zip(top, sims)]
         return sorted(scored, key=lambda c: -c.score)
 
-    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
-        """Passage vectors, remembered per sentence: follow-ups and repeated questions reuse them."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+    def _sentence_vectors(self, texts: list[str], clause_ids: Sequence[str] = ()) -> np.ndarray:
+        """Passage vectors: computed at index time (`stored`, by clause id and text), else
+        remembered per sentence (follow-ups and repeated questions reuse them), else embedded."""
+        found = self.stored(list(zip(clause_ids, texts))) if self.stored is not None and clause_ids else []
+        known = {t: v for t, v in zip(texts, found) if v is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in known and t not in self._vectors]
         if missing:
             if len(self._vectors) > self.selection.vector_memory:
                 self._vectors.clear()
             self._vectors.update(zip(missing, np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)))
-        return np.stack([self._vectors[t] for t in texts])
+        return np.stack([np.asarray(known[t], dtype=np.float32) if t in known else self._vectors[t] for t in texts])
 
-    def _complements(self, other: Candidate, best: Candidate, terms: Sequence[str]) -> bool:
+    def _complements(self, other: Candidate, best: Candidate, terms: Sequence[str], asks: Asks,
+                     shelf: Shelf) -> bool:
         """A second quote must be nearly as good, from another clause, and bring a question word
-        the best sentence lacks: otherwise it only lengthens the answer."""
+        the best sentence lacks — not a word of a document's name (that picks the document, it
+        is no part of the answer); when the question asks for a figure, a date or a span of
+        time, it must give one too: otherwise it only lengthens the answer."""
         if other.item.n == best.item.n or other.score < self.selection.second_quote_ratio * best.score:
             return False
         if other.coverage < self.thresholds.min_coverage:
             return False
+        if asks.responsible and responsibility_notes(best.item.text):
+            return False  # the best quote brings its task's note, which answers who leads
+        said = f"{without_label(other.lead)} {other.sentence}"
+        if (asks.duration and not has_duration(said)) or (asks.date and not has_date(said)) \
+                or (asks.figure and not quantities(without_label(said))):
+            return False
+        names = " ".join(shelf.names(c.item.hit.clause.doc_id, c.item.hit.clause.doc_title) for c in (best, other))
         here, there = to_search_text(best.sentence), to_search_text(other.sentence)
-        return any(t in there and t not in here for t in terms)
+        return any(t in there and t not in here and not abbreviates(t, to_search_text(names)) for t in terms)
 
     def _other_documents(self, ranked: Sequence[Candidate], chosen: Sequence[Candidate]) -> list[Candidate]:
         """「…有哪些举措」 when several documents say something: the best sentence of each other
@@ -155,7 +186,7 @@ class ExtractiveAnswerer:
         named = {f for t in content_terms(question) for f in extract_figures(t)}
 
         def gives_figure(c: Candidate) -> bool:
-            return any(f not in named for f in extract_figures(c.sentence))
+            return any(f not in named for f in quantities(f"{without_label(c.lead)} {c.sentence}"))
 
         if asks.figure:  # among near-equal sentences, the one with a figure answers 多少
             ranked.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
@@ -206,6 +237,7 @@ class ExtractiveAnswerer:
         weights = self.weights()
         heading = named_list(terms, asks, shelf, weights, self.selection)
         other = (named_list(terms, asks, shelf, weights, self.selection, counted=True) if asks.count else None) \
+            or announced_list(best.item, asks.count, terms, self.selection) \
             or sibling_list(best.sentence, best.item, shelf, self.selection.max_quote_chars)
         says_all = len(_SEPARATOR.findall(best.sentence)) >= max(2, (asks.count or 3) - 1)
         ordered = [heading] + ([sentence, other] if says_all else [other, sentence])
@@ -217,7 +249,7 @@ class ExtractiveAnswerer:
         best phrases, with what it needs to answer: the items after its colon, the note of who
         leads the task when that is asked."""
         best = ranked[0]
-        chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms)][:1]
+        chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms, asks, shelf)][:1]
         if asks.listing:
             chosen += self._other_documents(ranked, chosen)
         parts, quotes = [], {}
@@ -231,6 +263,10 @@ class ExtractiveAnswerer:
                     quotes[n] = quotes[n] + "；" + quoted if n in quotes else quoted
                 continue
             quote = trim(sentence, terms, asks.figure, kept(c.sentence, sentence), self.selection.max_quote_chars, asks)
+            if c.lead:  # 「（三）非法组织他人出卖血液的」 says nothing without 「…可以并处十万元以下的罚款：」
+                lead = trim(c.lead, terms, asks.figure, 0, self.selection.max_quote_chars, asks)
+                parts.append(cite(lead, c.item.n, language))
+                quotes[c.item.n] = quotes[c.item.n] + "；" + c.lead if c.item.n in quotes else c.lead
             notes = [note for note in responsibility_notes(c.item.text) if note not in quote] if asks.responsible else []
             if notes:
                 quote, sentence = quote + notes[0], sentence + notes[0]
@@ -245,6 +281,15 @@ class ExtractiveAnswerer:
                         shelf.names(by_n[n].hit.clause.doc_id, by_n[n].hit.clause.doc_title))
                  for n, text in quotes.items() if n in by_n]
         return strength(question, cited, self.weights(), self.thresholds)
+
+    def missing_notice(self, question: str, items: Sequence[ContextItem], language: str) -> str:
+        """The notice for a refusal made elsewhere (the LLM said the documents do not say): the
+        question's words no context clause holds, so that refusal is never silent either."""
+        shelf = Shelf(items)
+        context = numeric_form(" ".join(f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}"
+                                        for i in items))
+        missing = [t for t in maximal(content_terms(question)) if t not in context]
+        return refusal_notice(list(dict.fromkeys(missing)), language)
 
     def _refusal(self, question: str, items: Sequence[ContextItem], evidence: Evidence | None,
                  ranked: Sequence[Candidate], shelf: Shelf, language: str,
@@ -297,7 +342,7 @@ def unsupported_premises(question: str, items: Sequence[ContextItem], shelf: She
     shelf = shelf or Shelf(items)
     texts = [f"{item.hit.clause.doc_title} {' '.join(item.hit.clause.path)} "
              f"{resolve_relative_years(item.text, shelf.year(item.hit.clause.doc_id))}" for item in items]
-    missing = [f for f in extract_figures(question) if not any(figure_in(f, t) for t in texts)]
+    missing = [f for f in question_figures(question) if not any(figure_in(f, t) for t in texts)]
     if missing and doc_id and shelf.library is not None:
         topic = [t for t in maximal(content_terms(question)) if not extract_figures(t)]
 

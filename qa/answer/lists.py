@@ -16,7 +16,8 @@ from qa.answer.shelf import Shelf, parent
 from qa.answer.terms import Weights, coverage, uniform
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.ids import ancestors, parent_of
-from qa.core.numerals import numeric_form
+from qa.core.numerals import cn_to_int, numeric_form
+from qa.core.text import sentences
 from qa.core.types import Clause, ContextItem
 
 SELECTION = TUNING.answer
@@ -119,3 +120,30 @@ def after_colon(quote: str, item: ContextItem, shelf: Shelf,
         return [(item.n, item_label(line, selection.max_quote_chars)) for line in lines[: selection.max_list_items]]
     children = shelf.children(item.hit.clause)[: selection.max_list_items]
     return [(shelf.item_for(c, t).n, item_label(t, selection.max_quote_chars)) for c, t in children]
+
+
+_ANNOUNCED = re.compile(r"([一二两三四五六七八九十\d]{1,2})\s*(?:大|个|项|类|种|方面)")
+
+
+def announced_list(best_item: ContextItem, count: int | None, terms: Sequence[str],
+                   selection: AnswerSelection = SELECTION) -> tuple[str, dict[int, str]] | None:
+    """A short sentence of the best clause announcing a counted list on the question's topic
+    (「加快发展三大先导产业。」) whose items are the sentences after it (「集成电路聚焦…。生物医药…。
+    人工智能…。」): the announcement, then as many sentences as it counts. None unless such a
+    sentence says the count the question asks for and that many sentences follow it."""
+    if not count:
+        return None
+    text = best_item.text
+    for head in (s.strip() for s in sentences(text)):
+        said = [cn_to_int(m.group(1)) for m in _ANNOUNCED.finditer(head)]
+        if count not in said or len(head) > selection.min_quote_chars or not any(t in head for t in terms):
+            continue
+        start = text.find(head)
+        following = [f for f in sentences(text[start + len(head):]) if f.strip()][:count]
+        if len(following) < count:
+            return None
+        body, quotes = entries_answer([(best_item.n, item_label(f, selection.max_quote_chars)) for f in following])
+        lead = head.rstrip("。；;：:")
+        quotes[best_item.n] = f"{lead}；{quotes[best_item.n]}"
+        return f"{lead}[{best_item.n}]：\n{body}", quotes
+    return None

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from qa.answer.asks import MEASURE_QUALIFIERS, Asks, years_in
 from qa.core.config import TUNING, AnswerSelection
-from qa.core.numerals import extract_figures
+from qa.core.numerals import quantities
 from qa.core.text import sentence_ends, sentences, to_search_text
 from qa.core.types import ContextItem
 
@@ -32,6 +32,30 @@ def with_following(quote: str, clause_text: str, min_chars: int = SELECTION.min_
     return clause_text[start:end].strip()
 
 
+_CLAUSE_LABEL = re.compile(r"^\s*第[〇零一二两三四五六七八九十百千\d]+[条款]\s*")
+
+
+def lead_of(sentence: str, clause_text: str) -> str:
+    """The lead an enumerated item hangs on: 「有下列行为之一的，……可以并处十万元以下的罚款：」
+    before 「（三）非法组织他人出卖血液的。」. The item alone is a fragment; the lead says what
+    happens to it. Empty when the sentence is no list item or its clause has no colon lead."""
+    at = clause_text.find(sentence.strip()) if sentence.strip() else -1
+    if at < 0:
+        return ""
+    lines = clause_text[:at].split("\n")
+    if not LIST_LINE.match(lines[-1] + clause_text[at:at + 8]):
+        return ""
+    for line in reversed(lines[:-1]):  # past the items before this one, to the line they hang on
+        if line.strip() and not LIST_LINE.match(line):
+            return line.strip() if line.strip().endswith(("：", ":")) else ""
+    return ""
+
+
+def without_label(text: str) -> str:
+    """Text without its 第X条 label, whose numeral is the clause's number, not a figure."""
+    return _CLAUSE_LABEL.sub("", text)
+
+
 def kept(chosen: str, quoted: str) -> int:
     """How much of `quoted` trimming must keep: all of a heading that `with_following` lengthened."""
     return len(chosen.strip()) if quoted != chosen.strip() else 0
@@ -40,7 +64,7 @@ def kept(chosen: str, quoted: str) -> int:
 def _phrase_value(phrase: str, terms: Sequence[str], asks_figure: bool, asks: Asks | None) -> float:
     flat = to_search_text(phrase)
     asked = {str(y) for y in asks.years} if asks is not None else set()
-    figures = [f for f in extract_figures(phrase) if f not in asked]  # 「到2027年」 is the asking, not the answer
+    figures = [f for f in quantities(phrase) if f not in asked]  # 「到2027年」 is the asking, not the answer
     value = sum(1 for t in terms if t in flat and t not in asked) + (0.5 if asks_figure and figures else 0.0)
     if asks is not None:
         # 人均地区生产总值 answers no question on 地区生产总值; another year's figure answers no
@@ -95,7 +119,7 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
 def cite(quote: str, n: int, language: str) -> str:
     """The quote with its [n] after every sentence of it: a heading quoted with the sentence
     after it is two sentences, and each must carry its citation."""
-    pieces = [p.rstrip("。；;!！?？") for p in sentences(quote)] or [quote]
+    pieces = [p.rstrip("。；;!！?？：:") for p in sentences(quote)] or [quote]
     if language == "en":
         return "The documents state: " + "; ".join(f"“{p}” [{n}]" for p in pieces) + "."
     return "".join(f"{p}[{n}]。" for p in pieces)

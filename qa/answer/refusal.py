@@ -50,6 +50,9 @@ def refuses(evidence: Evidence, thresholds: RefusalThresholds) -> bool:
     """The offline answerer's decision (thresholds and their calibration: qa/core/config.py)."""
     if evidence.unknown_places or evidence.unsupported_premises:  # 上海 asked about; 2030 never stated
         return True
-    if evidence.asks_figure and (not evidence.has_figure or evidence.coverage < thresholds.min_coverage_for_figure):
-        return True
+    if evidence.asks_figure:
+        close = evidence.similarity >= thresholds.close_similarity
+        needed = thresholds.min_coverage_for_close_figure if close else thresholds.min_coverage_for_figure
+        if not evidence.has_figure or evidence.coverage < needed:
+            return True
     return evidence.coverage < thresholds.min_coverage or evidence.similarity < thresholds.min_similarity

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answer.asks import RESPONSIBLE_WORDS, has_duration, read_question, responsibility_notes, wrong_measure, years_in
-from qa.answer.terms import Weights, content_terms, uniform
+from qa.answer.asks import RESPONSIBLE_WORDS, has_date, has_duration, question_figures, read_question, responsibility_notes, wrong_measure, years_in
+from qa.answer.terms import Weights, abbreviates, content_terms, uniform
 from qa.core.config import TUNING, RefusalThresholds
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import extract_figures, figure_in, numeric_form
+from qa.core.numerals import extract_figures, figure_in, numeric_form, quantities
 from qa.core.types import EvidenceStrength
 
 # How much each lack costs. Set by hand and checked on the gold set's answerable vs unanswerable
@@ -68,7 +68,7 @@ def strength(question: str, cited: Sequence[Cited], weights: Weights = uniform,
     terms = [t for t in content_terms(question) if not extract_figures(t)]
     # 「四川省委决定对高考…」: the title words pick the document; the rest must be in the quote.
     titles = numeric_form(" ".join(c.title for c in cited))
-    topic = [t for t in terms if numeric_form(t) not in titles]
+    topic = [t for t in terms if not abbreviates(numeric_form(t), titles)]
     terms = topic or terms
     found = [t for t in terms if numeric_form(t) in whole]
     # A compound whose words are all there is there (医疗纠纷: 医疗损害或纠纷).
@@ -84,13 +84,15 @@ def strength(question: str, cited: Sequence[Cited], weights: Weights = uniform,
             missing.append(f"{year}年")
             # Another year stated where this one is asked contradicts the question (2030 vs 2027).
             score *= _YEAR_OTHER if found_years - set(asks.years) else _YEAR_MISSING
-    for figure in extract_figures(question):
+    for figure in question_figures(question):
         if not any(str(y) == figure for y in asks.years) and not any(figure_in(figure, t) for t in texts):
             missing.append(figure)
             score *= _FIGURE_MISSING
     if asks.duration and not has_duration(said):
         score *= _NO_FIGURE_GIVEN
-    elif asks.figure and not [f for f in extract_figures(said) if f not in {str(y) for y in asks.years}]:
+    elif asks.date and not has_date(said):
+        score *= _NO_FIGURE_GIVEN
+    elif asks.figure and not [f for f in quantities(said) if f not in {str(y) for y in asks.years}]:
         score *= _NO_FIGURE_GIVEN
     if wrong_measure(asks, content_terms(question), said):
         score *= _WRONG_MEASURE

@@ -15,7 +15,15 @@ _QUESTION_WORDS = frozenset(
     "什么 多少 哪些 哪个 哪里 哪几 如何 怎样 怎么 是否 为什么 几个 具体 主要 提出 要求 方面 内容 "
     "情况 相关 关于 目标 说了 包括 哪 吗 呢 的 了 是 要 有 在 和 与 及 对 把 将 被 为 到 又 还 都 "
     "文件 规定 提到 表述 指 分别 这项 该项 此项 这个 这些 那些 年份".split()
+    # Modal and limit words frame the asking (「最高可以罚多少」「至少要有几个」「需要干满几年」);
+    # the text says them as 以下/不得超过/不少于/应当, so they are not the topic either.
+    + "可以 可不可以 能 能够 需要 必须 应该 应当 得 最高 最多 最少 至少 最低 最长 最短 一般 通常 大概 大约".split()
+    # The generic noun a question asks by (什么时候, 什么意思, 什么途径, 罚款幅度): the answer
+    # gives a date, a definition, a route, a range, and seldom uses the noun itself.
+    + "时候 意思 含义 途径 渠道 幅度".split()
 )
+# 从哪天起 / 自何时起: jieba reads 哪天起 as 哪 + 天起, so the phrase goes before tokenizing.
+_ASKED_POINT = re.compile(r"[从自]?(?:哪一?[天日年]|何时|什么时候|什么时间)起?")
 # 哪几, 几条, 多少亿, 多大: the asking, not the topic.
 _ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快]|由?谁|能不能|能否|可不可以|是不是|有没有)")
 
@@ -33,7 +41,7 @@ def content_terms(question: str) -> list[str]:
 are read first (十五个 → 15个, 一小时 → 1小时), as every text they are matched in is
 (`coverage`), so both spellings meet."""
     terms = [
-        t for t in search_words(with_digits(to_search_text(question)))
+        t for t in search_words(with_digits(_ASKED_POINT.sub(" ", to_search_text(question))))
         if re.search(r"[\u3400-\u9fff\d]", t) and t not in _QUESTION_WORDS and not _ASKING.match(t)
     ]
     keep = [t for t in terms if len(t) > 1 or t.isdigit()]
@@ -64,3 +72,23 @@ def coverage(terms: Sequence[str], sentence: str, scope: str, clause: str, weigh
     here, frame, around = numeric_form(sentence), numeric_form(scope), numeric_form(clause)
     found = sum(weights(t) * (1.0 if t in here or t in frame else 0.5 if t in around else 0.0) for t in terms)
     return found / total
+
+
+def abbreviates(term: str, name: str, span: int = 6) -> bool:
+    """Is `term` a Chinese abbreviation of part of `name` — its characters in order within a short
+    stretch (国办 in 国务院办公厅, 发改委 in 发展和改革委员会)? Names are shortened by picking
+    characters, so a question's 国办意见 names a document titled 国务院办公厅……意见."""
+    if len(term) < 2 or term in name:
+        return term in name
+    start = name.find(term[0])
+    while start >= 0:
+        pos, ok = start, True
+        for ch in term[1:]:
+            pos = name.find(ch, pos + 1)
+            if pos < 0 or pos - start >= span:
+                ok = False
+                break
+        if ok:
+            return True
+        start = name.find(term[0], start + 1)
+    return False

@@ -23,6 +23,8 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A lone numeral counts something only before a measure word: 一小时, 三天, 两个, 五万 (not 一体化).
 _MEASURES = "个项条次天日周年月季倍家所名人户元亩吨米度批座万亿"
 _CN_COUNT = re.compile(rf"(?<![{CN_NUMERAL_CHARS}万亿\d])[一二两兩三四五六七八九十](?=小时|分钟|公里|[{_MEASURES}])")
+_CN_COUNTED = re.compile(rf"(?<![{CN_NUMERAL_CHARS}万亿\d第哪])([一二两兩三四五六七八九十])(小时|分钟|公里|个工作日|个月|[{_MEASURES}])")
+_ONE_UNITS = ("小时", "分钟", "公里", "个工作日", "个月", "天", "日", "周")
 _MAGNITUDES = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3}
 _AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万亿|亿|万|千)?(%|‰)?")
 
@@ -63,9 +65,22 @@ def extract_figures(sentence: str) -> tuple[str, ...]:
     text = flat(body)
     found = [m.group(0) for m in _ARABIC.finditer(text)]
     for match in _CN_RUN.finditer(text):
-        if _is_cn_figure(match.group(0).rstrip("万亿")):
+        run = match.group(0)
+        # 十万元, 三十万: a numeral with a magnitude is an amount even when it is only 十.
+        if _is_cn_figure(run.rstrip("万亿")) or (run[-1] in "万亿" and cn_to_int(run.rstrip("万亿")) is not None):
+            found.append(run)
+    # A lone numeral before a measure word counts something (两个, 三天, 十年; 哪两项 asks and
+    # states nothing); 一 only before a unit of time or length: 一个/一批/一项 mostly mean "a".
+    for match in _CN_COUNTED.finditer(text):
+        if match.group(1) != "一" or match.group(2) in _ONE_UNITS:
             found.append(match.group(0))
     return tuple(dict.fromkeys(found))
+
+
+def quantities(sentence: str) -> tuple[str, ...]:
+    """The figures of a sentence that are amounts or counts: not a plan's name (十四五), which is
+    a figure for verification (a wrong plan name is a wrong fact) but answers no 多少."""
+    return tuple(f for f in extract_figures(sentence) if any(ch.isdigit() for ch in numeric_form(f)))
 
 
 def _arabicised(text: str) -> str:

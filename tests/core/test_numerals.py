@@ -35,3 +35,12 @@ def test_a_plan_name_or_a_numeral_word_is_no_number():
     assert numeric_form("一体化发展，千方百计") == "一体化发展,千方百计"
     assert numeric_form("十五个工作日，一小时，二〇三五年") == "15个工作日,1小时,2035年"
     assert amount("1.2万亿") == amount("12000亿") and amount("75%") != amount("75")
+
+
+def test_counts_and_amounts_written_in_chinese_are_figures_but_asking_counts_are_not():
+    assert extract_figures("每个矿井必须有两个以上的安全出口") == ("两个",)
+    assert extract_figures("可以并处十万元以下的罚款") == ("十万",)
+    assert extract_figures("一小时通勤圈") == ("一小时",)
+    assert extract_figures("建立一个机制，推进一体化发展、两中心建设") == ()
+    assert extract_figures("指的是哪两项承诺") == ()
+    assert figure_in("两个", "每个矿井必须有2个以上出口") and figure_in("十万", "并处10万元以下罚款")

@@ -131,6 +131,7 @@ def test_refusal_phrase_is_detected(llm_service, fake_llm):
     assert answer.refused and answer.text == REFUSAL_ZH
     assert answer.citations == () and len(answer.nearest) >= 1
     assert answer.backend == MODEL
+    assert "浦东" in answer.notice  # the model's refusal is not silent: it names what no clause holds
 
 
 def test_english_question_gets_the_english_prompt_and_refusal(llm_service, fake_llm):

@@ -123,3 +123,80 @@ def test_an_unrelated_line_is_refused_and_the_refusal_names_what_is_missing():
     draft = ANSWERER.answer("成都市2019年的房价调控政策是什么？", items_of(note))
     assert draft.refused and draft.notice
     assert "房价" in draft.notice or "调控" in draft.notice
+
+
+def test_an_item_is_quoted_with_the_line_it_hangs_on_which_holds_the_figure():
+    article = clause("d", ("第十八条",), "第十八条 有下列行为之一的，由卫生行政部门予以取缔，可以并处十万元以下的罚款：\n"
+                     "（一）非法采集血液的；\n（二）出售无偿献血的血液的；\n（三）非法组织他人出卖血液的。", 18)
+    draft = ANSWERER.answer("非法组织他人卖血，最高可以罚多少钱？", items_of(article))
+    assert not draft.refused and "十万元以下的罚款" in draft.text and "非法组织他人出卖血液" in draft.text
+    assert all(quote in article.text for quoted in draft.quotes.values() for quote in quoted.split("；"))
+
+
+def test_a_count_written_in_chinese_answers_a_how_many_question():
+    rule = clause("d", ("第十条",), "第十条 每个矿井必须有两个以上能行人的安全出口，出口之间的距离必须符合规范。", 10)
+    other = clause("d", ("第十一条",), "第十一条 矿山必须有与外界相通的、符合安全要求的运输和通讯设施。", 11)
+    draft = ANSWERER.answer("每个矿井至少要有几个能走人的安全出口？", items_of(other, rule))
+    assert not draft.refused and "两个以上" in draft.text
+
+
+def test_a_when_question_quotes_the_sentence_with_the_date():
+    notice = clause("d", ("一、",), "一、调峰市场试运行以来，有力促进了新能源消纳。近日，运营机构申请适当延长市场运行时间。"
+                    "经研究，决定将市场运行时间延长至2019年4月30日。", 1)
+    draft = ANSWERER.answer("调峰市场的运行时间被延长到哪天？", items_of(notice))
+    assert not draft.refused and "2019年4月30日" in draft.text
+
+
+def test_which_two_in_a_question_is_asking_not_a_premise():
+    rule = clause("d", ("（三）",), "（三）持续开展放心消费“双承诺”活动，落实“放心消费承诺”和“线下无理由退货承诺”活动规则。", 3)
+    draft = ANSWERER.answer("放心消费“双承诺”指的是哪两项承诺？", items_of(rule))
+    assert not draft.refused and "线下无理由退货承诺" in draft.text
+
+
+def test_a_second_quote_must_bring_more_than_the_documents_name():
+    rule = clause("d", ("第三十一条",), "第三十一条 本规定自2019年1月1日起施行。", 31, title="上海市预付卡管理规定")
+    note = clause("d", ("附",), "2018年7月27日 上海市人大常委会会议通过。", 32, title="上海市预付卡管理规定")
+    draft = ANSWERER.answer("《上海市预付卡管理规定》从哪天起施行？", items_of(rule, note))
+    assert not draft.refused and "2019年1月1日" in draft.text and "[2]" not in draft.text
+
+
+def test_asking_words_are_not_what_the_answer_must_contain():
+    rule = clause("d", ("第二条",), "第二条 一人公司，是指由个体独立完成产品研发到市场投放全链路闭环的新型创业形态。", 2)
+    draft = ANSWERER.answer("纲要里说的“一人公司”是什么意思？", items_of(rule))
+    assert not draft.refused and "新型创业形态" in draft.text
+
+
+def test_an_abbreviated_issuer_names_the_document_not_the_answer():
+    from qa.answer.terms import abbreviates
+
+    assert abbreviates("国办", "国务院办公厅关于加强医疗保障基金使用常态化监管的实施意见")
+    assert abbreviates("发改委", "国家发展和改革委员会")
+    assert not abbreviates("工作", "国务院办公厅关于加强医疗保障基金使用常态化监管的实施意见")
+
+
+def test_a_parents_long_text_does_not_lend_its_words_to_every_sentence_under_it():
+    section = clause("d", ("一、",), "一、工作回顾\n刚刚过去的一年，全市地区生产总值增长5.3%。我们坚持改革创新。", 1, title="某市政府工作报告")
+    task = clause("d", ("一、", "（一）"), "（一）扩大内需。全市上下扎实推进“六区一高地”建设。", 2, title="某市政府工作报告")
+    draft = ANSWERER.answer("全市地区生产总值增长了多少？", items_of(task, section))
+    assert not draft.refused and "5.3%" in draft.text and "六区一高地" not in draft.text
+
+
+def test_a_close_paraphrase_answers_a_figure_question_with_fewer_shared_words():
+    from qa.answer.refusal import Evidence, refuses
+    from qa.core.config import RefusalThresholds
+
+    limits = RefusalThresholds()
+    paraphrase = Evidence(coverage=0.68, similarity=0.95, asks_figure=True, has_figure=True)
+    loose = Evidence(coverage=0.68, similarity=0.89, asks_figure=True, has_figure=True)
+    no_figure = Evidence(coverage=0.9, similarity=0.95, asks_figure=True, has_figure=False)
+    assert not refuses(paraphrase, limits) and refuses(loose, limits) and refuses(no_figure, limits)
+
+
+def test_a_counted_list_announced_by_a_short_sentence_is_answered_with_the_sentences_after_it():
+    text = ("加快发展三大先导产业。集成电路聚焦提高装备能级和设计能力，推动全产业链整体突破。"
+            "生物医药加强重要创新药械研发，加快成果转化。人工智能强化算力和模型供给，拓展应用场景。"
+            "到2030年，三大先导产业总规模明显提升。")
+    c = clause("d", ("二、", "1."), text, 2)
+    draft = ANSWERER.answer("三大先导产业是哪三个？", items_of(c))
+    assert not draft.refused
+    assert all(w in draft.text for w in ("集成电路", "生物医药", "人工智能")) and "总规模" not in draft.text
