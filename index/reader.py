@@ -19,6 +19,7 @@ import numpy as np
 
 from index.store.chroma import ClauseStore, document_matches, row_generation
 from index.store.keyword import KeywordIndex
+from index.store.sentences import SentenceVectors, listing
 from index.store.versions import (IndexLayout, VersionManifest, Versions, folder_bytes, pointer_moves,
                                   written_here)
 from qa.core.errors import IndexMismatch, IndexNotBuilt
@@ -39,6 +40,7 @@ class IndexReader:
         self._pending = False
         self._checked: tuple[float, int] = (0.0, -1)
         self._keyword: KeywordIndex | None = None
+        self._sentences: SentenceVectors | None = None
         self._rows: OrderedDict[str, Clause] = OrderedDict()  # store id → clause (ids never change content)
         self._ids: dict[str, str] = {}  # clause id → store id, for the current generation
         self._all: list[Clause] | None = None
@@ -64,6 +66,7 @@ class IndexReader:
             if (self._manifest is not None or not self._store.fresh) and not written_here(self._layout, manifest.generation):
                 self._store.reopen()  # an embedded store's vectors were written by another process
             self._manifest, self._keyword, self._ids, self._all = manifest, None, {}, None
+            self._sentences = None
         self._pending = pointer[1]
         self._checked = (now, moves)
         return manifest
@@ -130,6 +133,14 @@ class IndexReader:
         clauses = self._by_store_id([i for i, _ in scored])
         return [(clauses[i], score) for i, score in scored if i in clauses]
 
+    def sentence_vectors(self, wanted: Sequence[tuple[str, str]]) -> list[np.ndarray | None]:
+        """The vectors the build stored for these (clause id, sentence text) pairs (see
+        index/store/sentences.py), None for each it did not."""
+        manifest = self._state()
+        if self._sentences is None:
+            self._sentences = SentenceVectors.open(self._layout.root, listing(manifest))
+        return self._sentences.get(wanted)
+
     # --- clause records --------------------------------------------------------------------------
     def _by_store_id(self, ids: Sequence[str]) -> dict[str, Clause]:
         with self._lock:
@@ -172,6 +183,8 @@ class IndexReader:
         """The clauses in document order (one document, or all: the whole corpus, read from the
         store, kept only while the corpus is small)."""
         manifest = self._state()
+        if doc_id is not None and self._all is not None:  # the answerer reads whole documents per question
+            return [c for c in self._all if c.doc_id == doc_id]
         if doc_id is not None:
             return self._retrying(lambda m: self._store.all(m.collection, doc_id, at=m.number))
         if self._all is not None:

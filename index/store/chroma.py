@@ -2,23 +2,25 @@
 
 Clauses go in with our vectors (Chroma's own embedding function is never used, so nothing is
 ever downloaded) and come out as Clause values; Chroma's nested result dicts never leave this
-module. Metadata are plain scalars so any Chroma client can read a collection.
+module. Metadata are plain scalars so any Chroma client can read a collection; their layout is
+index/store/records.py's.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
-from qa.core.dates import date_number, span_bound
-from qa.core.errors import BadQuestion, IndexNotBuilt, StoreUnavailable
+from index.store.records import (RECORD, clause_matches, date_int, document_date_int, document_matches,  # noqa: F401
+                                 from_record, to_metadata, where_for)
+from qa.core.errors import IndexNotBuilt, StoreUnavailable
 from qa.core.types import Clause, DocumentMeta, Filters
 
-PATH_SEPARATOR = " > "
 _ADD_BATCH = 256
+T = TypeVar("T")
 
 
 def _chroma_settings():
@@ -34,6 +36,7 @@ class ClauseStore:
         import chromadb
 
         self.host, self.port, self.fresh = host, port, True
+        self._handles: dict[str, object] = {}  # name → collection: a lookup is a round trip to a server
         if host:
             self.location = f"http://{host}:{port}"
             with self._guard():
@@ -68,57 +71,73 @@ class ClauseStore:
             return sorted(c.name for c in self._client.list_collections() if c.name.startswith(prefix))
 
     def create(self, name: str) -> None:
+        self._handles.pop(name, None)
         with self._guard():
             self._client.create_collection(name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
 
     def drop(self, name: str) -> None:
         from chromadb.errors import NotFoundError
 
+        self._handles.pop(name, None)
         with self._guard():
             try:
                 self._client.delete_collection(name)
             except NotFoundError:
                 pass
 
-    def count(self, name: str) -> int | None:
-        """Number of clauses in the collection, None when it does not exist."""
-        with self._guard():
-            try:
-                return self._collection(name).count()
-            except IndexNotBuilt:
-                return None
-
     def _collection(self, name: str):
         from chromadb.errors import NotFoundError
 
+        if name in self._handles:
+            return self._handles[name]
         try:
-            return self._client.get_collection(name, embedding_function=None)
+            handle = self._client.get_collection(name, embedding_function=None)
         except NotFoundError:
             # The index folder points at a collection the store does not hold (a wiped server,
             # or a generation dropped by a rebuild in another process).
             raise IndexNotBuilt(f"{self.location} (collection {name})") from None
+        self._handles[name] = handle
+        return handle
+
+    def _on(self, name: str, operation: Callable[[Any], T]) -> T:
+        """Runs `operation` on the collection's cached handle; once more on a fresh one if the
+        collection was dropped (and maybe made again) since the handle was taken."""
+        from chromadb.errors import NotFoundError
+
+        with self._guard():
+            cached = name in self._handles
+            try:
+                return operation(self._collection(name))
+            except NotFoundError:
+                self._handles.pop(name, None)
+                if not cached:
+                    raise IndexNotBuilt(f"{self.location} (collection {name})") from None
+                return operation(self._collection(name))
+
+    def count(self, name: str) -> int | None:
+        """Number of clauses in the collection, None when it does not exist."""
+        try:
+            return self._on(name, lambda c: c.count())
+        except IndexNotBuilt:
+            return None
 
     # --- clauses -------------------------------------------------------------------------------
     def add(self, name: str, clauses: Sequence[Clause], vectors: np.ndarray, metas: dict[str, DocumentMeta],
             generation: int | None = None, seqs: Sequence[int] | None = None) -> None:
         """Rows of a `generation` get ids clause_id@generation (a changed clause lives twice
         while a build runs: the old row for current readers, the new one for the next version)
-        and are visible from that generation on; `seqs` keep each clause's place in its document."""
-        with self._guard():
-            collection = self._collection(name)
-            for start in range(0, len(clauses), _ADD_BATCH):
-                batch = clauses[start : start + _ADD_BATCH]
-                records = [to_metadata(c, metas[c.doc_id]) for c in batch]
-                if generation is not None:
-                    for i, (clause, record) in enumerate(zip(batch, records)):
-                        record.update(clause_id=clause.clause_id, gen_from=generation, gen_to=ALIVE,
-                                      seq=seqs[start + i] if seqs is not None else start + i)
-                collection.add(
-                    ids=[c.clause_id if generation is None else row_id(c.clause_id, generation) for c in batch],
-                    embeddings=np.asarray(vectors[start : start + len(batch)], dtype=np.float32),
-                    metadatas=records,
-                    documents=[c.text for c in batch],
-                )
+        and are visible from that generation on; `seqs` keep each clause's place in its document.
+        No Chroma document: the text is in the record (records.py), so no full-text index is made."""
+        for start in range(0, len(clauses), _ADD_BATCH):
+            batch = clauses[start : start + _ADD_BATCH]
+            records = [to_metadata(c, metas[c.doc_id]) for c in batch]
+            if generation is not None:
+                for i, (clause, record) in enumerate(zip(batch, records)):
+                    record.update(clause_id=clause.clause_id, gen_from=generation, gen_to=ALIVE,
+                                  seq=seqs[start + i] if seqs is not None else start + i)
+            ids = [c.clause_id if generation is None else row_id(c.clause_id, generation) for c in batch]
+            rows = np.asarray(vectors[start : start + len(batch)], dtype=np.float32)
+            self._on(name, lambda c, ids=ids, rows=rows, records=records: c.add(ids=ids, embeddings=rows, metadatas=records))
 
     def query(self, name: str, vector: np.ndarray, k: int, filters: Filters, at: int | None = None
               ) -> list[tuple[Clause, float]]:
@@ -130,22 +149,21 @@ class ClauseStore:
     def query_ids(self, name: str, vector: np.ndarray, k: int, filters: Filters, at: int | None = None
                   ) -> list[tuple[str, float]]:
         """Like `query`, store ids and cosine similarities only (Chroma's reading of metadata
-        and documents costs about half the query). `at` keeps to the rows of that generation."""
+        costs about half the query). `at` keeps to the rows of that generation."""
         result = self._query(name, vector, k, _where(filters, at), ["distances"])
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
     def _query(self, name: str, vector: np.ndarray, k: int, where: dict | None, include: list[str]) -> dict:
         # Chroma's cosine space reports distance = 1 - cosine similarity.
-        with self._guard():
-            return self._collection(name).query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                                                n_results=k, where=where, include=include)
+        query = [np.asarray(vector, dtype=np.float32)]
+        return self._on(name, lambda c: c.query(query_embeddings=query, n_results=k, where=where, include=include))
 
     def get(self, name: str, ids: Sequence[str]) -> list[Clause]:
         """The clauses with these store ids, in the order asked; unknown ids are left out."""
         if not ids:
             return []
-        with self._guard():
-            result = self._collection(name).get(ids=list(dict.fromkeys(ids)), include=["metadatas", "documents"])
+        asked = list(dict.fromkeys(ids))
+        result = self._on(name, lambda c: c.get(ids=asked, include=["metadatas", "documents"]))
         found = {i: _clause(i, m, t) for i, m, t in zip(result["ids"], result["metadatas"], result["documents"])}
         return [found[i] for i in ids if i in found]
 
@@ -153,77 +171,113 @@ class ClauseStore:
         """clause id → (store id, clause) for the rows generation `at` sees."""
         if not clause_ids:
             return {}
-        where = _and([{"clause_id": {"$in": list(dict.fromkeys(clause_ids))}}, *_visible(at)])
-        with self._guard():
-            result = self._collection(name).get(where=where, include=["metadatas", "documents"])
-        return {m["clause_id"]: (i, _clause(i, m, t)) for i, m, t in zip(result["ids"], result["metadatas"], result["documents"])}
+        where = {"clause_id": {"$in": list(dict.fromkeys(clause_ids))}}
+        rows = _seen_at(self._on(name, lambda c: c.get(where=where, include=["metadatas", "documents"])), at)
+        return {m["clause_id"]: (i, _clause(i, m, t)) for i, m, t in rows}
 
     def ids_where(self, name: str, filters: Filters, at: int | None = None) -> list[str]:
         """The store ids of the clauses the filters let through: the keyword side restricts its
         rows to these for a clause-level filter (lead units), which its own rows cannot express."""
-        with self._guard():
-            return list(self._collection(name).get(where=_where(filters, at), include=[])["ids"])
+        return list(self._on(name, lambda c: c.get(where=_where(filters, at), include=[]))["ids"])
 
     def all(self, name: str, doc_id: str | None = None, at: int | None = None) -> list[Clause]:
         """Every clause of the collection (or of one document): in document order for rows
         written with a generation, in no particular order otherwise."""
-        where = _and([*([{"doc_id": doc_id}] if doc_id else []), *_visible(at)])
-        with self._guard():
-            result = self._collection(name).get(where=where, include=["metadatas", "documents"])
-        rows = sorted(zip(result["ids"], result["metadatas"], result["documents"]), key=lambda r: r[1].get("seq", 0))
+        where = {"doc_id": doc_id} if doc_id else None
+        rows = _seen_at(self._on(name, lambda c: c.get(where=where, include=["metadatas", "documents"])), at)
+        rows.sort(key=lambda r: r[1].get("seq", 0))
         return [_clause(i, m, t) for i, m, t in rows]
 
     # --- versions: rows tagged with the generations that see them ------------------------------
-    def retire(self, name: str, doc_ids: Sequence[str], generation: int) -> int:
-        """Hides the live rows of these documents from `generation` on (older readers keep them)."""
-        where = _and([{"doc_id": {"$in": list(doc_ids)}}, {"gen_to": ALIVE}, {"gen_from": {"$lt": generation}}])
-        with self._guard():
-            collection = self._collection(name)
-            ids = collection.get(where=where, include=[])["ids"] if doc_ids else []
-            for start in range(0, len(ids), _ID_BATCH):
-                batch = ids[start : start + _ID_BATCH]
-                collection.update(ids=batch, metadatas=[{"gen_to": generation}] * len(batch))
-        return len(ids)
+    def retire(self, name: str, doc_ids: Sequence[str], generation: int) -> list[str]:
+        """Hides the live rows of these documents from `generation` on (older readers keep them);
+        returns their ids, which the build deletes once the generation is current."""
+        if not doc_ids:
+            return []
+        found = self._on(name, lambda c: c.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["metadatas"]))
+        ids = [i for i, m in zip(found["ids"], found["metadatas"])
+               if m.get("gen_to") == ALIVE and m.get("gen_from", 0) < generation]
+        for start in range(0, len(ids), _ID_BATCH):
+            batch = ids[start : start + _ID_BATCH]
+            self._on(name, lambda c, batch=batch: c.update(ids=batch, metadatas=[{"gen_to": generation}] * len(batch)))
+        return list(ids)
+
+    def delete_rows(self, name: str, ids: Sequence[str]) -> None:
+        """Deletes rows by id: a lookup by key, where a where clause scans the metadata."""
+        for start in range(0, len(ids), _ID_BATCH):
+            batch = list(ids[start : start + _ID_BATCH])
+            self._on(name, lambda c, batch=batch: c.delete(ids=batch))
 
     def settle(self, name: str, generation: int) -> None:
         """Leaves only what `generation` sees: rows it retired or a later (killed) build added are
-        deleted, rows a later build retired are live again."""
-        with self._guard():
-            collection = self._collection(name)
-            collection.delete(where={"gen_to": {"$lte": generation}})
-            collection.delete(where={"gen_from": {"$gt": generation}})
-            revived = collection.get(where=_and([{"gen_to": {"$gt": generation}}, {"gen_to": {"$lt": ALIVE}}]),
-                                     include=[])["ids"]
-            for start in range(0, len(revived), _ID_BATCH):
-                batch = revived[start : start + _ID_BATCH]
-                collection.update(ids=batch, metadatas=[{"gen_to": ALIVE}] * len(batch))
+        deleted, rows a later build retired are live again. Scans the metadata: for recovering
+        from a killed build; a build that ran to its end deletes what it retired by id."""
+        self._on(name, lambda c: c.delete(where={"gen_to": {"$lte": generation}}))
+        self._on(name, lambda c: c.delete(where={"gen_from": {"$gt": generation}}))
+        where = _and([{"gen_to": {"$gt": generation}}, {"gen_to": {"$lt": ALIVE}}])
+        revived = self._on(name, lambda c: c.get(where=where, include=[]))["ids"]
+        for start in range(0, len(revived), _ID_BATCH):
+            batch = revived[start : start + _ID_BATCH]
+            self._on(name, lambda c, batch=batch: c.update(ids=batch, metadatas=[{"gen_to": ALIVE}] * len(batch)))
 
     # --- small records beside the clauses: version pointer, manifests, keyword segments --------
+    # Values are metadata, not Chroma documents: a document gets a trigram full-text index, which
+    # took the server 16 s for one 4 MB segment part (0.5 s as metadata).
     def put_records(self, name: str, records: dict[str, str]) -> None:
-        with self._guard():
-            collection = self._client.get_or_create_collection(name, embedding_function=None)
-            batches: list[list[str]] = [[]]
-            for key in records:  # about 8 MB a request: a segment's parts are 4 MB each
-                if batches[-1] and sum(len(records[k]) for k in batches[-1]) + len(records[key]) > 8_000_000:
-                    batches.append([])
-                batches[-1].append(key)
-            for batch in batches:  # Chroma stores an embedding with every record; these are never searched
-                collection.upsert(ids=batch, documents=[records[k] for k in batch], embeddings=[[1.0]] * len(batch))
+        batches: list[list[str]] = [[]]
+        for key in records:  # about 8 MB a request: a segment's parts are 4 MB each
+            if batches[-1] and sum(len(records[k]) for k in batches[-1]) + len(records[key]) > 8_000_000:
+                batches.append([])
+            batches[-1].append(key)
+        for batch in batches:  # Chroma stores an embedding with every record; these are never searched
+            def upsert(collection, batch=batch):
+                collection.upsert(ids=batch, metadatas=[{_VALUE: records[k]} for k in batch], embeddings=[[1.0]] * len(batch))
+            try:
+                self._on(name, upsert)
+            except IndexNotBuilt:  # the index's first record, or a wiped server
+                with self._guard():
+                    self._handles[name] = self._client.get_or_create_collection(name, embedding_function=None)
+                self._on(name, upsert)
 
     def get_records(self, name: str, keys: Sequence[str] = (), prefix: str = "") -> dict[str, str | None]:
-        """Records by key; without keys, every key starting with `prefix` (texts left unread)."""
-        with self._guard():
-            if self.count(name) is None:
-                return {}
-            collection = self._collection(name)
-            result = collection.get(ids=list(keys), include=["documents"]) if keys else collection.get(include=[])
+        """Records by key; without keys, every key starting with `prefix` (values left unread)."""
+        try:
+            if keys:
+                result = self._on(name, lambda c: c.get(ids=list(keys), include=["metadatas", "documents"]))
+            else:
+                result = self._on(name, lambda c: c.get(include=[]))
+        except IndexNotBuilt:
+            return {}
+        metas = result.get("metadatas") or [None] * len(result["ids"])
         texts = result.get("documents") or [None] * len(result["ids"])
-        return {k: t for k, t in zip(result["ids"], texts) if k.startswith(prefix)}
+        # A record written before values moved to metadata is a document.
+        return {k: (m or {}).get(_VALUE, t) for k, m, t in zip(result["ids"], metas, texts) if k.startswith(prefix)}
 
     def delete_records(self, name: str, keys: Sequence[str]) -> None:
-        if keys and self.count(name) is not None:
-            with self._guard():
-                self._collection(name).delete(ids=list(keys))
+        if keys:
+            try:
+                self._on(name, lambda c: c.delete(ids=list(keys)))
+            except IndexNotBuilt:
+                pass
+
+    # --- a lease: one named collection, created only if absent (the server's one atomic step) ---
+    def claim(self, name: str, holder: dict[str, str | int | float]) -> dict | None:
+        """Creates the collection `name` carrying `holder`; None when this call made it, else the
+        holder it already carries (left as it is)."""
+        self._handles.pop(name, None)
+        from chromadb.errors import ChromaError
+
+        with self._guard():
+            try:
+                self._client.create_collection(name, metadata=holder, embedding_function=None)
+                return None
+            except ChromaError:  # the name is taken (UniqueConstraintError, or InternalError over HTTP)
+                # If the collection is not there either, this raises: a real failure, not a taken lease.
+                return dict(self._client.get_collection(name, embedding_function=None).metadata or {})
+
+    def touch(self, name: str, holder: dict[str, str | int | float]) -> None:
+        with self._guard():
+            self._client.get_collection(name, embedding_function=None).modify(metadata=holder)
 
     def reopen(self) -> None:
         """A fresh embedded client: an embedded Chroma keeps its vector index in memory and does
@@ -234,11 +288,13 @@ class ClauseStore:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         SharedSystemClient._identifier_to_system.pop(self.location, None)
+        self._handles.clear()
         self._client = chromadb.PersistentClient(path=self.location, settings=_chroma_settings())
 
 
 ALIVE = 2**31 - 1  # gen_to of a row no build has retired
 _ID_BATCH = 2000
+_VALUE = "v"  # the metadata key of a small record's value
 
 
 def row_id(clause_id: str, generation: int) -> str:
@@ -255,6 +311,17 @@ def _visible(at: int | None) -> list[dict]:
     return [] if at is None else [{"gen_from": {"$lte": at}}, {"gen_to": {"$gt": at}}]
 
 
+def _seen_at(result: dict, at: int | None) -> list[tuple[str, dict, str | None]]:
+    """The rows of a get that generation `at` sees. Tested here, not in the where: Chroma
+    evaluates each condition of an $and on its own, and gen_to = ALIVE matches nearly every row,
+    so a where on the generations reads the whole collection's metadata (seconds at 100k rows)."""
+    texts = result.get("documents") or [None] * len(result["ids"])
+    rows = list(zip(result["ids"], result["metadatas"], texts))
+    if at is None:
+        return rows
+    return [r for r in rows if r[1].get("gen_from", 0) <= at < r[1].get("gen_to", ALIVE)]
+
+
 def _and(conditions: list[dict]) -> dict | None:
     return (conditions[0] if len(conditions) == 1 else {"$and": conditions}) if conditions else None
 
@@ -264,8 +331,9 @@ def _where(filters: Filters, at: int | None) -> dict | None:
     return _and([*([own] if own else []), *_visible(at)])
 
 
-def _clause(store_id: str, meta: dict, text: str) -> Clause:
-    return from_record(meta.get("clause_id", store_id), meta, text)
+def _clause(store_id: str, meta: dict, text: str | None) -> Clause:
+    # Rows of the one-record layout carry their text in the record; older rows in the document.
+    return from_record(meta.get("clause_id", store_id), meta, None if RECORD in meta else text or "")
 
 
 def _is_connection_error(exc: Exception) -> bool:
@@ -275,126 +343,3 @@ def _is_connection_error(exc: Exception) -> bool:
         return True
     # chromadb raises a bare ValueError when its first heartbeat cannot connect.
     return isinstance(exc, ValueError) and "connect" in str(exc).lower()
-
-
-# --- clause <-> record -------------------------------------------------------------------------
-def to_metadata(clause: Clause, meta: DocumentMeta) -> dict[str, str | int]:
-    return {
-        "doc_id": clause.doc_id,
-        "doc_title": clause.doc_title,
-        "issuer": meta.issuer,
-        "date": meta.date,
-        "date_int": document_date_int(meta),
-        "ref": clause.ref,
-        "path": PATH_SEPARATOR.join(clause.path),
-        "heading": clause.heading,
-        "ordinal": clause.ordinal,
-        "level": clause.level,
-        "part": clause.part,
-        "parts": clause.parts,
-        "base_id": clause.base_id,
-        "parent_id": clause.parent_id or "",
-        "start": clause.start,
-        "end": clause.end,
-        "page": clause.page or 0,  # Chroma metadata holds no None; 0 = unpaged
-        "search_text": clause.search_text,
-        # JSON keeps the exact tuples (a heading may itself contain " > "); "path" is for people.
-        "path_json": json.dumps(list(clause.path), ensure_ascii=False),
-        "labels_json": json.dumps(list(clause.labels), ensure_ascii=False),
-        "responsible_json": json.dumps(list(clause.responsible_units), ensure_ascii=False),
-        "items_json": json.dumps([list(item) for item in clause.items], ensure_ascii=False),
-        "aligned": clause.aligned,
-        # A list, so that where {"lead_units": {"$contains": unit}} filters; Chroma refuses an
-        # empty list, so a clause without a note has no such key.
-        **({"lead_units": list(clause.lead_units)} if clause.lead_units else {}),
-    }
-
-
-def from_record(clause_id: str, meta: dict, text: str) -> Clause:
-    return Clause(
-        clause_id=clause_id,
-        doc_id=meta["doc_id"],
-        doc_title=meta["doc_title"],
-        ref=meta["ref"],
-        path=tuple(json.loads(meta["path_json"])),
-        labels=tuple(json.loads(meta["labels_json"])),
-        heading=meta["heading"],
-        text=text,
-        search_text=meta["search_text"],
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        ordinal=int(meta["ordinal"]),
-        level=int(meta["level"]),
-        part=int(meta["part"]),
-        parts=int(meta["parts"]),
-        parent_id=meta["parent_id"] or None,
-        page=int(meta.get("page") or 0) or None,
-        lead_units=tuple(meta.get("lead_units") or ()),
-        responsible_units=tuple(json.loads(meta.get("responsible_json") or "[]")),
-        items=tuple((str(a), int(b), int(c)) for a, b, c in json.loads(meta.get("items_json") or "[]")),
-        aligned=bool(meta.get("aligned", False)),
-    )
-
-
-# --- filters: one meaning for Chroma's where and for the BM25 side ---------------------------
-def date_int(text: str, upper: bool = False) -> int:
-    """'2023-05-23' → 20230523; a year or month alone covers the whole span ('2023' → 20230101,
-    or 20231231 as an upper bound)."""
-    bound = span_bound(text, upper)
-    if bound is None:
-        raise BadQuestion(f"Cannot read the date {text!r}.", hint="Write dates as YYYY-MM-DD (or YYYY-MM, YYYY).")
-    return date_number(bound)
-
-
-def document_date_int(meta: DocumentMeta) -> int:
-    """0 for an undated document, or one whose date cannot be read."""
-    try:
-        return date_int(meta.date) if meta.date else 0
-    except BadQuestion:
-        return 0
-
-
-def _date_range(filters: Filters) -> tuple[int, int] | None:
-    if not (filters.date_from or filters.date_to):
-        return None
-    # An undated document (date_int 0) never satisfies a date filter.
-    low = date_int(filters.date_from) if filters.date_from else 1
-    high = date_int(filters.date_to, upper=True) if filters.date_to else 99991231
-    return low, high
-
-
-def where_for(filters: Filters) -> dict | None:
-    conditions: list[dict] = []
-    if filters.doc_ids:
-        conditions.append({"doc_id": {"$in": list(filters.doc_ids)}})
-    if filters.issuers:
-        conditions.append({"issuer": {"$in": list(filters.issuers)}})
-    if filters.lead_units:
-        conditions.append(_any_of([{"lead_units": {"$contains": unit}} for unit in filters.lead_units]))
-    span = _date_range(filters)
-    if span:
-        conditions += [{"date_int": {"$gte": span[0]}}, {"date_int": {"$lte": span[1]}}]
-    if not conditions:
-        return None
-    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
-
-
-def _any_of(conditions: list[dict]) -> dict:
-    return conditions[0] if len(conditions) == 1 else {"$or": conditions}
-
-
-def clause_matches(clause: Clause, filters: Filters) -> bool:
-    """The clause-level part of a filter (its lead units); the document-level part is document_matches."""
-    return not filters.lead_units or any(unit in clause.lead_units for unit in filters.lead_units)
-
-
-def document_matches(meta: DocumentMeta, filters: Filters) -> bool:
-    """The same test as where_for, on a document's metadata (for BM25, which has no where)."""
-    if filters.doc_ids and meta.doc_id not in filters.doc_ids:
-        return False
-    if filters.issuers and meta.issuer not in filters.issuers:
-        return False
-    span = _date_range(filters)
-    if span:
-        return span[0] <= document_date_int(meta) <= span[1]
-    return True

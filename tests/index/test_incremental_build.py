@@ -2,6 +2,7 @@
 `chroma run` server, and a second host answering from the server's index without building."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,80 @@ def test_the_same_document_twice_fills_one_slot_not_two(tmp_path):
     hits = retriever.search("量子通信骨干网络")
     texts = [to_search_text(h.text).replace(" ", "") for h in hits]
     assert len(texts) == len(set(texts)) == 4
+
+
+def test_a_second_host_cannot_build_the_servers_index_while_one_builds(tmp_path, chroma_port):
+    """The build lock is a file on one host's disk; on a server the lease refuses a second host."""
+    from index.store import versions
+    from qa.core.errors import IndexBusy
+
+    corpus, embedder = tmp_path / "corpus", StandInEmbedder()
+    write(corpus, "alpha")
+    server = {"chroma_host": "127.0.0.1", "chroma_port": chroma_port, "index_name": "leased"}
+    host_a = IndexLayout(tmp_path / "host-a", "leased", on_server=True)
+    with host_a.build_lock("127.0.0.1", chroma_port):  # host A is building
+        with pytest.raises(IndexBusy) as caught:
+            build_index(corpus, tmp_path / "host-b", embedder, tmp_path / "cache", **server)
+    assert str(tmp_path / "host-a") in caught.value.message and "one host at a time" in caught.value.hint
+    assert build_index(corpus, tmp_path / "host-b", embedder, tmp_path / "cache", **server).documents == 1
+
+    # A lease left by a build that died (its pid is gone on this host) is taken over at once;
+    # one from another host only once its heartbeat is older than the lease.
+    store = ClauseStore(host="127.0.0.1", port=chroma_port)
+    dead = {"host": versions.socket_name(), "pid": 2**22 + 7, "folder": "x", "beat": 0.0}
+    store.claim(f"{host_a.collection_prefix}_lock", dead)
+    write(corpus, "beta")
+    assert build_index(corpus, tmp_path / "host-b", embedder, tmp_path / "cache", **server).added == ("beta",)
+    import time
+
+    store.claim(f"{host_a.collection_prefix}_lock", {"host": "elsewhere", "pid": 1, "folder": "y", "beat": time.time()})
+    write(corpus, "gamma")
+    with pytest.raises(IndexBusy):
+        build_index(corpus, tmp_path / "host-b", embedder, tmp_path / "cache", **server)
+    store.drop(f"{host_a.collection_prefix}_lock")
+
+
+def test_rows_of_the_previous_layout_still_read_and_the_next_build_rebuilds(tmp_path):
+    """An index written before the one-record row layout answers until the next build rebuilds it."""
+    import json
+
+    from index.store import chroma
+    from index.store.versions import Versions
+
+    corpus, embedder = tmp_path / "corpus", StandInEmbedder()
+    write(corpus, "alpha"), write(corpus, "beta")
+    build_index(corpus, tmp_path / "index", embedder, tmp_path / "cache")
+    layout = IndexLayout(tmp_path / "index")
+    store = ClauseStore(layout.chroma)
+    versions = Versions(layout, store)
+    manifest = versions.manifest(versions.pointer()[0])
+    # Rewrite every row as format 2 wrote it: flat metadata keys, the text as the document.
+    rows = store._on(manifest.collection, lambda c: c.get(include=["metadatas", "embeddings"]))
+    flat = []
+    for store_id, meta in zip(rows["ids"], rows["metadatas"]):
+        r = json.loads(meta.pop(chroma.RECORD))
+        meta.update(doc_title=r["title"], date=r["date"], ref=r["ref"], heading=r["heading"], ordinal=r["ordinal"],
+                    level=r["level"], part=r["part"], parts=r["parts"], parent_id=r["parent"], start=r["start"],
+                    end=r["end"], page=r["page"], search_text=r["search"], aligned=r["aligned"],
+                    path_json=json.dumps(r["path"], ensure_ascii=False), labels_json=json.dumps(r["labels"]),
+                    responsible_json="[]", items_json="[]", path=" > ".join(r["path"]))
+        flat.append((store_id, meta, r["text"]))
+    store._on(manifest.collection, lambda c: c.delete(ids=rows["ids"]))
+    store._on(manifest.collection, lambda c: c.add(ids=[f[0] for f in flat], metadatas=[f[1] for f in flat],
+                                                   documents=[f[2] for f in flat], embeddings=rows["embeddings"]))
+    versions.put_manifest(replace(manifest, extra={**manifest.extra, "format": 2}))
+
+    reader = open_index(tmp_path / "index", embedder)
+    assert top_docs(reader, "地下综合管廊", 1) == ({"beta"}, {"beta"})
+    assert any("综合管廊" in c.text for c in reader.clauses("beta"))
+    rebuilt = build_index(corpus, tmp_path / "index", embedder, tmp_path / "cache")
+    assert rebuilt.embedded + rebuilt.reused == rebuilt.clauses and not rebuilt.unchanged  # all rewritten
+    assert chroma.RECORD in store._on(rebuilt_collection(tmp_path / "index"), lambda c: c.get(limit=1))["metadatas"][0]
+
+
+def rebuilt_collection(index_dir) -> str:
+    from index.store.versions import Versions
+
+    layout = IndexLayout(index_dir)
+    versions = Versions(layout, ClauseStore(layout.chroma))
+    return versions.manifest(versions.pointer()[0]).collection

@@ -40,12 +40,12 @@ CHILD = textwrap.dedent(
     def after(name):
         original = getattr(chroma.ClauseStore, name)
         def patched(self, *args, **kwargs):
-            result = original(self, *args, **kwargs) if name != "settle" else None
+            result = original(self, *args, **kwargs) if name != "delete_rows" else None
             stop()
             return result
         setattr(chroma.ClauseStore, name, patched)
     if point != "rows":
-        after({{"retired": "retire", "switched": "settle"}}[point])
+        after({{"retired": "retire", "switched": "delete_rows"}}[point])
     progress = (lambda stage, done, total: stop() if stage == "store" else None) if point == "rows" else None
     build_index({corpus!r}, {index!r}, StandInEmbedder(), {cache!r}, **({{"progress": progress}} if progress else {{}}))
     """
