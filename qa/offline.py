@@ -9,6 +9,7 @@ import logging
 import os
 
 from qa.core.token_count import ensure_tiktoken_cache
+from qa.core.tokenize import use_cache_dir
 from qa.settings import Settings
 
 _FLAGS = {
@@ -24,5 +25,6 @@ def prepare_offline(settings: Settings) -> None:
     for key, value in _FLAGS.items():
         os.environ.setdefault(key, value)
     ensure_tiktoken_cache(settings.cache_dir / "tiktoken")
+    use_cache_dir(settings.cache_dir / "jieba")  # jieba's dictionaries, opened lazily (qa/core/tokenize.py)
     # jieba logs its dictionary loading at INFO on every process start; it is noise to users.
     logging.getLogger("jieba").setLevel(logging.WARNING)

@@ -72,13 +72,15 @@ class PolicyQA:
 
     @cached_property
     def _embedder(self):
-        from index.embed import CachingEmbedder, EmbeddingCache, make_embedder
+        from index.embed import CachingEmbedder, EmbeddingCache, RememberedQueries, make_embedder
 
         s = self.settings
         key = s.embedding_api_key or s.openai_api_key
         embedder = make_embedder(s.embedding_model, base_url=s.embedding_base_url,
                                  api_key=key.get_secret_value() if key else "", concurrency=s.embedding_concurrency)
-        return CachingEmbedder(embedder, EmbeddingCache(self.embedding_cache)) if self.embedding_cache else embedder
+        # Retrieval and the answerer embed the same question: the second time is remembered.
+        return RememberedQueries(CachingEmbedder(embedder, EmbeddingCache(self.embedding_cache))
+                                 if self.embedding_cache else embedder)
 
     @cached_property
     def _index(self):
@@ -191,7 +193,8 @@ class PolicyQA:
         tuning = s.tuning
         llm = self.llm() if s.llm_configured else None
         extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights,
-                                        thresholds=tuning.refusal, selection=tuning.answer)
+                                        thresholds=tuning.refusal, selection=tuning.answer,
+                                        stored=self._index.sentence_vectors)  # computed at build time
         return AnswerChain(self.retrieval, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
 
     def _term_weights(self):

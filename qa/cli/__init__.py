@@ -5,6 +5,7 @@ starts fast."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -22,16 +23,27 @@ app = typer.Typer(
 err_console = Console(stderr=True)
 
 
-def _register() -> None:
-    from eval import cli as eval_cli
+_OWN_COMMANDS = ("ask", "retrieve", "index")
+
+
+def _register(argv: list[str]) -> None:
+    """`policyqa ask …` does not need the eval commands, whose imports (metrics, plots, the
+    judge) cost a quarter of a second of every cold start: they are registered for everything else
+    (`policyqa eval …`, `--help`, no command)."""
     from qa.cli import ask, retrieve
     from qa.cli import index as index_cli
 
-    for face in (index_cli, retrieve, ask, eval_cli):
+    faces = [index_cli, retrieve, ask]
+    as_command = bool(argv) and Path(argv[0]).name in ("policyqa", "__main__.py", "-m")  # not a test importing `app`
+    if not (as_command and argv[1:2] and argv[1] in _OWN_COMMANDS):
+        from eval import cli as eval_cli
+
+        faces.append(eval_cli)
+    for face in faces:
         face.register(app)
 
 
-_register()
+_register(sys.argv)
 
 
 def main() -> None:
