@@ -16,9 +16,6 @@ re-tokenising) so a query never walks more than a few.
 from __future__ import annotations
 
 import io
-import json
-import os
-import shutil
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.store.npy_folder import load_arrays, save_arrays
 from qa.core.tokenize import keyword_terms
 
 K1, B = 1.5, 0.75
@@ -87,22 +85,11 @@ class Segment:
 
     # --- storage: a folder of .npy files (memory-mapped), or one blob for a shared store ------
     def save(self, folder: Path) -> None:
-        """Written beside, then renamed into place: a folder that exists is complete."""
-        tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for key in _ARRAYS:
-            np.save(tmp / f"{key}.npy", getattr(self, key))
-        (tmp / "doc_ids.json").write_text(json.dumps(self.doc_ids, ensure_ascii=False), encoding="utf-8")
-        try:
-            tmp.rename(folder)
-        except OSError:  # another process put the same (immutable) segment there first
-            shutil.rmtree(tmp, ignore_errors=True)
+        save_arrays(folder, {key: getattr(self, key) for key in _ARRAYS}, self.doc_ids)
 
     @classmethod
     def load(cls, folder: Path, mmap: bool = True) -> Segment:
-        arrays = {key: np.load(folder / f"{key}.npy", mmap_mode="r" if mmap else None) for key in _ARRAYS}
-        doc_ids = json.loads((folder / "doc_ids.json").read_text(encoding="utf-8"))
+        arrays, doc_ids = load_arrays(folder, _ARRAYS, mmap)
         return cls(folder.name, **arrays, doc_ids=doc_ids)
 
     def to_bytes(self) -> bytes:
@@ -149,7 +136,7 @@ def merge(name: str, segments: Sequence[Segment], deleted: Sequence[Collection[s
         ids += [str(i) for i in segment.ids[keep]]
         doc_ids += [segment.doc_ids[d] for d in segment.docs[keep]]
         offset += int(keep.sum())
-    cat = lambda parts, dtype: np.concatenate(parts) if parts else np.empty(0, dtype=dtype)  # noqa: E731
+    cat = lambda parts, dtype: np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
     return Segment._from_postings(name, words, cat(all_terms, np.int64), cat(all_rows, np.int32),
                                   cat(all_tf, np.float32), cat(lens, np.float32), ids, doc_ids)
 

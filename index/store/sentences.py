@@ -22,8 +22,6 @@ finds no segment and the answerer embeds as before.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import shutil
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -33,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.store.npy_folder import load_arrays, save_arrays
 from qa.core.clause_parts import whole_clauses
 from qa.core.config import TUNING
 from qa.core.ids import doc_id_of
@@ -99,19 +98,12 @@ class SentenceSegment:
         return len(self.hashes)
 
     def save(self, folder: Path) -> None:
-        """Written beside, then renamed into place: a folder that exists is complete."""
-        tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for key in _ARRAYS:
-            np.save(tmp / f"{key}.npy", getattr(self, key))
-        (tmp / "doc_ids.json").write_text(json.dumps(self.doc_ids, ensure_ascii=False), encoding="utf-8")
-        tmp.rename(folder)
+        save_arrays(folder, {key: getattr(self, key) for key in _ARRAYS}, self.doc_ids)
 
     @classmethod
     def load(cls, folder: Path) -> SentenceSegment:
-        arrays = {key: np.load(folder / f"{key}.npy", mmap_mode="r") for key in _ARRAYS}
-        return cls(folder.name, **arrays, doc_ids=json.loads((folder / "doc_ids.json").read_text(encoding="utf-8")))
+        arrays, doc_ids = load_arrays(folder, _ARRAYS)
+        return cls(folder.name, **arrays, doc_ids=doc_ids)
 
     def live(self, deleted: Collection[str]) -> np.ndarray:
         """The rows of the documents not deleted."""
