@@ -35,7 +35,7 @@ from qa.core.types import BuildReport, Clause, Skipped
 INDEX_FORMAT = 4  # 3: sentence vectors (index/store/sentences.py); 4: one JSON record per row (store/records.py)
 MAX_SEGMENTS = 8  # beyond this, the small segments are merged into one
 
-# stage ("read" | "embed" | "store"), done, total: index/ reports, the faces draw.
+# stage ("read" | "embed" | "sentences" | "store"), done, total: index/ reports, the faces draw.
 Progress = Callable[[str, int, int], None]
 
 
@@ -161,11 +161,12 @@ def _embed(embedder: Embedder, plan: _Plan, layout: IndexLayout, cache_dir: Path
     vectors for the answerer (index/store/sentences.py), all through the embedding cache."""
     cache = EmbeddingCache(cache_dir)
     embedding = lambda done, total: progress("embed", done, total)  # noqa: E731
+    per_sentence = lambda done, total: progress("sentences", done, total)  # noqa: E731  a bar of its own
     try:
         vectors, embedded = embed_with_cache(embedder, [c.search_text for c in plan.clauses], cache, progress=embedding)
         sentences = sentence_store.update(layout.root, plan.previous, plan.full, plan.retired, plan.clauses,
                                           int(vectors.shape[1]),
-                                          lambda texts: embed_with_cache(embedder, texts, cache, progress=embedding)[0])
+                                          lambda texts: embed_with_cache(embedder, texts, cache, progress=per_sentence)[0])
     finally:
         cache.close()
     return vectors, embedded, sentences

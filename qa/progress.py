@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-BUILD_STAGES = {"read": "Reading documents", "embed": "Embedding clauses", "store": "Writing the index"}
+BUILD_STAGES = {"read": "Reading documents", "embed": "Embedding clauses", "sentences": "Embedding sentences",
+                "store": "Writing the index"}
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 
 

@@ -294,7 +294,7 @@ def _wire_tools(app: ChatApp, page: Page) -> None:
     up.file.change(on_upload, up.file, [up.preview, page.staged, up.title, up.issuer, up.date], api_name=False)
 
     def on_add(stage, title, issuer, date, progress=gr.Progress()):
-        stages = {"read": "读取文件", "embed": "计算向量", "store": "写入索引"}
+        stages = {"read": "读取文件", "embed": "计算向量", "sentences": "计算句向量", "store": "写入索引"}
         def report(stage, done, total):
             progress((done, total), desc=stages.get(stage, stage))
         message, cleared = _guarded(app.add)(stage, title, issuer, date, report)

@@ -85,7 +85,7 @@ def test_cold_build_embeds_every_text_then_warm_builds_embed_nothing(tmp_path, e
     texts = {c.search_text for doc in parsed for c in doc.clauses}
     assert cold.documents == 2 and cold.clauses == sum(len(d.clauses) for d in parsed)
     assert cold.embedded == len(texts) and cold.reused == cold.clauses - cold.embedded
-    assert stages == {"read", "embed", "store"}
+    assert stages == {"read", "embed", "sentences", "store"}
     assert sorted(cold.added) == sorted([SICHUAN, YUZHONG])
 
     warm = build_index(corpus, index_dir, embedder, cache)
