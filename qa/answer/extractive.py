@@ -21,9 +21,25 @@ from types import MappingProxyType
 
 import numpy as np
 
-from qa.answer.asks import Asks, fit, has_date, has_duration, question_figures, read_question, responsibility_notes
+from qa.answer.asks import (
+    Asks,
+    fit,
+    has_date,
+    has_duration,
+    question_figures,
+    read_question,
+    responsibility_notes,
+)
 from qa.answer.lists import after_colon, announced_list, named_list, sibling_list
-from qa.answer.quotes import cite, entries_answer, kept, lead_of, trim, with_following, without_label
+from qa.answer.quotes import (
+    cite,
+    entries_answer,
+    kept,
+    lead_of,
+    trim,
+    with_following,
+    without_label,
+)
 from qa.answer.refusal import Evidence, refuses
 from qa.answer.shelf import Library, Shelf, parent
 from qa.answer.strength import Cited, maximal, strength
@@ -36,7 +52,6 @@ from qa.core.numerals import extract_figures, figure_in, numeric_form, quantitie
 from qa.core.text import sentences, to_search_text
 from qa.core.types import ContextItem, EvidenceStrength
 from qa.places import mentioned, places
-
 
 # [(clause id, sentence text as embedded)] → the vector the index holds for each, or None
 StoredVectors = Callable[[Sequence[tuple[str, str]]], Sequence["np.ndarray | None"]]
@@ -65,6 +80,13 @@ class Draft:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "quotes", MappingProxyType(dict(self.quotes)))
+
+
+def _absent_terms(question: str, items: Sequence[ContextItem], shelf: Shelf) -> list[str]:
+    """The question's words that no context clause (nor its document's name) holds."""
+    context = numeric_form(" ".join(f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}"
+                                    for i in items))
+    return list(dict.fromkeys(t for t in maximal(content_terms(question)) if t not in context))
 
 
 def _lead_sentence(text: str) -> str:
@@ -285,11 +307,7 @@ class ExtractiveAnswerer:
     def missing_notice(self, question: str, items: Sequence[ContextItem], language: str) -> str:
         """The notice for a refusal made elsewhere (the LLM said the documents do not say): the
         question's words no context clause holds, so that refusal is never silent either."""
-        shelf = Shelf(items)
-        context = numeric_form(" ".join(f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}"
-                                        for i in items))
-        missing = [t for t in maximal(content_terms(question)) if t not in context]
-        return refusal_notice(list(dict.fromkeys(missing)), language)
+        return refusal_notice(_absent_terms(question, items, Shelf(items)), language)
 
     def _refusal(self, question: str, items: Sequence[ContextItem], evidence: Evidence | None,
                  ranked: Sequence[Candidate], shelf: Shelf, language: str,
@@ -297,9 +315,7 @@ class ExtractiveAnswerer:
         """The fixed phrase, and a notice naming what was not found: the question's words no
         context clause holds, else what the best sentence lacks. A false premise has its own notice."""
         premises = set(evidence.unsupported_premises if evidence else ())  # named in a notice of their own
-        context = numeric_form(" ".join(f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}"
-                                        for i in items))
-        missing = [t for t in maximal(content_terms(question)) if t not in context and t not in premises]
+        missing = [t for t in _absent_terms(question, items, shelf) if t not in premises]
         missing += list(evidence.unknown_places if evidence else ())
         if not missing and not premises and ranked:
             found = found or self._strength(question, {ranked[0].item.n: ranked[0].sentence}, shelf)
