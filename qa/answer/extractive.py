@@ -33,6 +33,7 @@ from qa.answer.asks import (
 from qa.answer.lists import after_colon, announced_list, named_list, sibling_list
 from qa.answer.quotes import (
     cite,
+    continues,
     entries_answer,
     kept,
     lead_of,
@@ -43,13 +44,13 @@ from qa.answer.quotes import (
 from qa.answer.refusal import Evidence, refuses
 from qa.answer.shelf import Library, Shelf, parent
 from qa.answer.strength import Cited, maximal, strength
-from qa.answer.terms import Weights, abbreviates, content_terms, coverage, uniform
+from qa.answer.terms import Weights, content_terms, coverage, uniform
 from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
 from qa.core.messages import refusal_notice, refusal_phrase
 from qa.core.numerals import extract_figures, figure_in, numeric_form, quantities
-from qa.core.text import sentences, to_search_text
+from qa.core.text import abbreviates, sentences, to_search_text
 from qa.core.types import ContextItem, EvidenceStrength
 from qa.places import mentioned, places
 
@@ -271,6 +272,10 @@ class ExtractiveAnswerer:
         best phrases, with what it needs to answer: the items after its colon, the note of who
         leads the task when that is asked."""
         best = ranked[0]
+        # 「……应提交书面承诺函」 then 「如拒不调整，可……暂停挂网」: a sentence's own continuation that
+        # matches the question as well quotes both, and says what follows from it.
+        best = next((c for c in ranked[1:4] if c.item.n == best.item.n and continues(c.sentence)
+                     and c.lead.strip() == best.sentence.strip() and c.coverage >= best.coverage), best)
         chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms, asks, shelf)][:1]
         if asks.listing:
             chosen += self._other_documents(ranked, chosen)

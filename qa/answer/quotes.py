@@ -32,16 +32,29 @@ def with_following(quote: str, clause_text: str, min_chars: int = SELECTION.min_
     return clause_text[start:end].strip()
 
 
+# A sentence that goes on from the one before (「……责令限期改正；逾期不改的，处二千元以上二万元以下
+# 罚款」, 「如拒不调整，可……暂停挂网」): the escalation of a rule, which says whom and what only
+# through the sentence it continues.
+_CONTINUES = re.compile(r"^(?:如|若|对)?(?:逾期|拒不|情节(?:特别|较为|较)?(?:严重|恶劣|轻微|较重)|屡次|再次)")
 _CLAUSE_LABEL = re.compile(r"^\s*第[〇零一二两三四五六七八九十百千\d]+[条款]\s*")
+
+
+def continues(sentence: str) -> bool:
+    """Does the sentence go on from the one before it (「逾期不改的，……」)?"""
+    return bool(_CONTINUES.match(sentence.strip()))
 
 
 def lead_of(sentence: str, clause_text: str) -> str:
     """The lead an enumerated item hangs on: 「有下列行为之一的，……可以并处十万元以下的罚款：」
-    before 「（三）非法组织他人出卖血液的。」. The item alone is a fragment; the lead says what
-    happens to it. Empty when the sentence is no list item or its clause has no colon lead."""
+    before 「（三）非法组织他人出卖血液的。」, or the sentence an escalation continues
+    (「逾期不改的，……」). Alone, either is a fragment; the lead says whom or what happens to it.
+    Empty when the sentence is neither or nothing comes before it."""
     at = clause_text.find(sentence.strip()) if sentence.strip() else -1
     if at < 0:
         return ""
+    if continues(sentence):
+        before = sentences(clause_text[:at])
+        return before[-1].strip() if before else ""
     lines = clause_text[:at].split("\n")
     if not LIST_LINE.match(lines[-1] + clause_text[at:at + 8]):
         return ""

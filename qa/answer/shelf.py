@@ -45,10 +45,11 @@ class Shelf:
     def _names(self) -> dict[str, str]:
         if self.library is None:
             return {}
-        return {meta.doc_id: f"{meta.title} {meta.short_title}" for meta in self.library.documents()}
+        return {meta.doc_id: f"{meta.title} {meta.short_title} {meta.issuer}" for meta in self.library.documents()}
 
     def names(self, doc_id: str, title: str = "") -> str:
-        """How a question may name the document: its title and its short title (《先锋》文章)."""
+        """How a question may name the document: its title, its short title (《先锋》文章) and its
+        issuer (「国办意见」, 「国家医保局的意见」: the issuer's words pick the document)."""
         return self._names.get(doc_id, title) or title
 
     def clauses(self, doc_id: str) -> list[tuple[Clause, str]]:

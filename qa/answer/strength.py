@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.answer.asks import RESPONSIBLE_WORDS, has_date, has_duration, question_figures, read_question, responsibility_notes, wrong_measure, years_in
-from qa.answer.terms import Weights, abbreviates, content_terms, uniform
+from qa.answer.terms import Weights, content_terms, uniform
 from qa.core.config import TUNING, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.numerals import extract_figures, figure_in, numeric_form, quantities
+from qa.core.text import abbreviates
 from qa.core.types import EvidenceStrength
 
 # How much each lack costs. Set by hand and checked on the gold set's answerable vs unanswerable

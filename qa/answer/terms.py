@@ -25,6 +25,9 @@ _QUESTION_WORDS = frozenset(
 # 从哪天起 / 自何时起: jieba reads 哪天起 as 哪 + 天起, so the phrase goes before tokenizing.
 _ASKED_POINT = re.compile(r"[从自]?(?:哪一?[天日年]|何时|什么时候|什么时间)起?")
 # 哪几, 几条, 多少亿, 多大: the asking, not the topic.
+# Characters that only frame a phrase. jieba sometimes glues two of them into a "word" across a
+# phrase boundary (「在医保基金使用上要承担」 → 使用 / 上要 / 承担): such a token names no topic.
+_FUNCTION_CHARS = frozenset("的了是要有在和与及对把将被为到又还都上就也再才而并或等之其所以会")
 _ASKING = re.compile(r"^(?:哪|几|多少|怎么|如何|什么|多[大长高久远宽重快]|由?谁|能不能|能否|可不可以|是不是|有没有)")
 
 Weights = Callable[[str], float]
@@ -43,6 +46,7 @@ are read first (十五个 → 15个, 一小时 → 1小时), as every text they 
     terms = [
         t for t in search_words(with_digits(_ASKED_POINT.sub(" ", to_search_text(question))))
         if re.search(r"[\u3400-\u9fff\d]", t) and t not in _QUESTION_WORDS and not _ASKING.match(t)
+        and not set(t) <= _FUNCTION_CHARS
     ]
     keep = [t for t in terms if len(t) > 1 or t.isdigit()]
     return list(dict.fromkeys(keep or terms))
@@ -72,25 +76,3 @@ def coverage(terms: Sequence[str], sentence: str, scope: str, clause: str, weigh
     here, frame, around = numeric_form(sentence), numeric_form(scope), numeric_form(clause)
     found = sum(weights(t) * (1.0 if t in here or t in frame else 0.5 if t in around else 0.0) for t in terms)
     return found / total
-
-
-def abbreviates(term: str, name: str, span: int = 6) -> bool:
-    """Is `term` a Chinese abbreviation of part of `name` — its characters in order within a short
-    stretch (国办 in 国务院办公厅, 发改委 in 发展和改革委员会)? Names are shortened by picking
-    characters, so a question's 国办意见 names a document titled 国务院办公厅……意见."""
-    if term in name:
-        return True
-    if len(term) < 2:
-        return False
-    start = name.find(term[0])
-    while start >= 0:
-        pos, ok = start, True
-        for ch in term[1:]:
-            pos = name.find(ch, pos + 1)
-            if pos < 0 or pos - start >= span:
-                ok = False
-                break
-        if ok:
-            return True
-        start = name.find(term[0], start + 1)
-    return False

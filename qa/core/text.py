@@ -109,3 +109,25 @@ def foreign_script(question: str) -> str:
         return ""
     letter = next((ch for ch in question if ch.isalpha()), "")
     return unicodedata.name(letter, "UNKNOWN").split()[0] if letter else ""
+
+
+def abbreviates(term: str, name: str, span: int = 6) -> bool:
+    """Is `term` a Chinese abbreviation of part of `name` — its characters in order within a short
+    stretch (国办 in 国务院办公厅, 发改委 in 发展和改革委员会)? Names are shortened by picking
+    characters, so a question's 国办意见 names a document titled 国务院办公厅……意见."""
+    if term in name:
+        return True
+    if len(term) < 2:
+        return False
+    start = name.find(term[0])
+    while start >= 0:
+        pos, ok = start, True
+        for ch in term[1:]:
+            pos = name.find(ch, pos + 1)
+            if pos < 0 or pos - start >= span:
+                ok = False
+                break
+        if ok:
+            return True
+        start = name.find(term[0], start + 1)
+    return False

@@ -167,7 +167,7 @@ def test_asking_words_are_not_what_the_answer_must_contain():
 
 
 def test_an_abbreviated_issuer_names_the_document_not_the_answer():
-    from qa.answer.terms import abbreviates
+    from qa.core.text import abbreviates
 
     assert abbreviates("国办", "国务院办公厅关于加强医疗保障基金使用常态化监管的实施意见")
     assert abbreviates("发改委", "国家发展和改革委员会")
@@ -200,3 +200,25 @@ def test_a_counted_list_announced_by_a_short_sentence_is_answered_with_the_sente
     draft = ANSWERER.answer("三大先导产业是哪三个？", items_of(c))
     assert not draft.refused
     assert all(w in draft.text for w in ("集成电路", "生物医药", "人工智能")) and "总规模" not in draft.text
+
+
+def test_an_escalation_is_quoted_with_the_sentence_it_continues():
+    text = ("第二十六条 经营者违反本规定第十条的规定，未报送有关信息的，由执法部门责令限期改正；逾期不改的，处二千元以上二万元以下罚款。"
+            "经营者违反本规定第十五条的规定，未采取风险防范措施的，由执法部门责令限期改正；逾期不改的，处二万元以上二十万元以下罚款。")
+    draft = ANSWERER.answer("经营者未按规定报送信息、逾期又不改正的，罚款幅度是多少？", items_of(clause("d", ("第二十六条",), text, 26)))
+    assert not draft.refused and "二千元以上二万元以下罚款" in draft.text and "未报送有关信息" in draft.text
+    assert "二十万元" not in draft.text
+
+
+def test_a_continuation_as_close_as_the_sentence_before_it_is_quoted_with_it():
+    text = ("涨价理由不充分的，如经营者自愿将价格调整到合理区间，应提交书面承诺函，并在承诺时间内调整到位；"
+            "如拒不调整，可视情节采取提醒告诫、暂停挂网等措施。")
+    draft = ANSWERER.answer("经营者涨价理由不充分又拒不调整价格的，可以怎么处理？", items_of(clause("d", ("二、", "（二）"), text, 3)))
+    assert not draft.refused and "暂停挂网" in draft.text and "书面承诺函" in draft.text
+
+
+def test_two_particles_glued_by_the_tokenizer_are_not_a_topic_word():
+    from qa.answer.terms import content_terms
+
+    terms = content_terms("定点医药机构在医保基金使用上要承担什么责任？")
+    assert "上要" not in terms and "定点" in " ".join(terms) and "责任" in terms
