@@ -256,13 +256,18 @@ class ExtractiveAnswerer:
         """A list question's possible answers, preferred first (the strongest evidence wins, the
         earlier on a tie): the items under the heading it names; then the best sentence when it
         enumerates as many items as asked (「提出A、B、C、D四大功能定位」 says them as the document
-        does), else the group of as many items as counted, or the siblings of the best clause."""
+        does), else the group of as many items as counted, or the siblings of the best clause.
+        A sentence that announces its items with a colon and lists them (「主要预期目标是：地区生产
+        总值增长5%以上，规上工业增加值增长6%，……」) comes first: it is the list, in the document's words."""
         weights = self.weights()
         heading = named_list(terms, asks, shelf, weights, self.selection)
         other = (named_list(terms, asks, shelf, weights, self.selection, counted=True) if asks.count else None) \
             or announced_list(best.item, asks.count, terms, self.selection) \
             or sibling_list(best.sentence, best.item, shelf, self.selection.max_quote_chars)
         says_all = len(_SEPARATOR.findall(best.sentence)) >= max(2, (asks.count or 3) - 1)
+        announced = re.search(r"[：:]([^：:]+)$", best.sentence)
+        if announced and len(_ITEM_BREAK.findall(announced.group(1))) >= max(2, (asks.count or 3) - 1):
+            return [d for d in (sentence, heading, other) if d]
         ordered = [heading] + ([sentence, other] if says_all else [other, sentence])
         return [d for d in ordered if d]
 
@@ -349,6 +354,7 @@ class ExtractiveAnswerer:
 
 
 _SEPARATOR = re.compile(r"[、；;]")  # between the items a sentence lists
+_ITEM_BREAK = re.compile(r"[，,、；;]")  # between the items after a colon (「目标是：A增长5%，B增长6%」)
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 
 

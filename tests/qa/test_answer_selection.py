@@ -222,3 +222,11 @@ def test_two_particles_glued_by_the_tokenizer_are_not_a_topic_word():
 
     terms = content_terms("定点医药机构在医保基金使用上要承担什么责任？")
     assert "上要" not in terms and "定点" in " ".join(terms) and "责任" in terms
+
+
+def test_a_sentence_announcing_its_items_after_a_colon_is_the_list_not_the_sections_below():
+    head = clause("d", ("三、",), "三、今年工作安排\n今年主要预期目标是：地区生产总值增长5%以上，固定资产投资增长3%，城镇新增就业65万人以上。", 3)
+    tasks = [clause("d", ("三、", f"（{n}）"), f"（{n}）{t}。全力推进相关工作。", 4 + i)
+             for i, (n, t) in enumerate([("一", "扩大内需"), ("二", "建设现代化产业体系"), ("三", "打造科技创新中心")])]
+    draft = ANSWERER.answer("今年主要预期目标有哪些？", items_of(head, *tasks), library=Library([head, *tasks], {"d": "2026-01-28"}))
+    assert not draft.refused and "增长5%以上" in draft.text and "65万人以上" in draft.text and "扩大内需" not in draft.text
