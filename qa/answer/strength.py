@@ -26,6 +26,7 @@ _YEAR_OTHER = 0.2
 _FIGURE_MISSING = 0.5
 _NO_FIGURE_GIVEN = 0.6
 _WRONG_MEASURE = 0.5
+_NAMING_WEIGHT = 0.5  # a word of the cited document's name, found by naming it
 _NO_TERMS = 0.5  # nothing to match lexically (an English question): never "strong" on words alone
 
 
@@ -67,17 +68,24 @@ def strength(question: str, cited: Sequence[Cited], weights: Weights = uniform,
     # Every word and the words inside it (医疗纠纷, 医疗, 纠纷), as the answerer's coverage counts
     # them: a clause saying 医疗损害或纠纷 holds part of 医疗纠纷.
     terms = [t for t in content_terms(question) if not extract_figures(t)]
-    # 「四川省委决定对高考…」: the title words pick the document; the rest must be in the quote.
+    # 「四川省委决定对高考…」: the title words pick the document; the rest must be in the quote. When
+    # the rest alone is too little they count, at half weight: with one lacking word beside them
+    # (「农村土地承包纠纷仲裁多少天内结案」 against 「…六十日内结束」) the score would fall to zero.
     titles = numeric_form(" ".join(c.title for c in cited))
-    topic = [t for t in terms if not abbreviates(numeric_form(t), titles)]
-    terms = topic or terms
+    naming = [t for t in terms if abbreviates(numeric_form(t), titles)]
+    topic = [t for t in terms if t not in naming]
+    if not topic:
+        topic, naming = terms, []
+    terms = topic
     found = [t for t in terms if numeric_form(t) in whole]
     # A compound whose words are all there is there (医疗纠纷: 医疗损害或纠纷).
     lacking = [t for t in terms if t not in found and not _made_of(t, found)]
     if asks.responsible and any(responsibility_notes(c.text) for c in cited):
         lacking = [t for t in lacking if not RESPONSIBLE_WORDS.search(t)]  # the note answers 谁负责
-    total = sum(weights(t) for t in terms)
-    score = 1.0 - sum(weights(t) for t in lacking) / total if total else _NO_TERMS
+    total, missed = sum(weights(t) for t in terms), sum(weights(t) for t in lacking)
+    score = 1.0 - missed / total if total else _NO_TERMS
+    if naming and score < thresholds.min_evidence:  # the name keeps it from a refusal, never makes it close
+        score = min(1.0 - missed / (total + _NAMING_WEIGHT * sum(weights(t) for t in naming)), thresholds.partial_evidence)
     missing = maximal(lacking)
     found_years = set().union(*(years_in(f"{c.scope} {c.text}", c.year) for c in cited))
     for year in asks.years:

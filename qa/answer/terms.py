@@ -21,6 +21,8 @@ _QUESTION_WORDS = frozenset(
     # The generic noun a question asks by (什么时候, 什么意思, 什么途径, 罚款幅度): the answer
     # gives a date, a definition, a route, a range, and seldom uses the noun itself.
     + "时候 意思 含义 途径 渠道 幅度".split()
+    # A definition is asked by 定义 / 所说的 / 所称 and given by 是指: the asking, not the topic.
+    + "定义 所说 所称 所谓 怎样 怎么样".split()
 )
 # 从哪天起 / 自何时起: jieba reads 哪天起 as 哪 + 天起, so the phrase goes before tokenizing.
 _ASKED_POINT = re.compile(r"[从自]?(?:哪一?[天日年]|何时|什么时候|什么时间)起?")

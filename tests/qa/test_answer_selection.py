@@ -230,3 +230,21 @@ def test_a_sentence_announcing_its_items_after_a_colon_is_the_list_not_the_secti
              for i, (n, t) in enumerate([("一", "扩大内需"), ("二", "建设现代化产业体系"), ("三", "打造科技创新中心")])]
     draft = ANSWERER.answer("今年主要预期目标有哪些？", items_of(head, *tasks), library=Library([head, *tasks], {"d": "2026-01-28"}))
     assert not draft.refused and "增长5%以上" in draft.text and "65万人以上" in draft.text and "扩大内需" not in draft.text
+
+
+def test_a_definition_asked_by_its_law_name_is_answered_by_the_clause_that_says_shi_zhi():
+    rule = clause("d", ("第二条",), "第二条 本法所称标准，是指农业、工业、服务业等领域需要统一的技术要求。", 2, title="中华人民共和国标准化法")
+    other = clause("d", ("第三条",), "第三条 标准化工作的任务是制定标准、组织实施标准。", 3, title="中华人民共和国标准化法")
+    draft = ANSWERER.answer("标准化法所说的“标准”是什么？", items_of(rule, other))
+    assert not draft.refused and "需要统一的技术要求" in draft.text
+
+
+def test_one_paraphrased_word_beside_the_documents_name_does_not_zero_the_evidence():
+    from qa.answer.strength import Cited, strength
+
+    title = "中华人民共和国农村土地承包经营纠纷调解仲裁法"
+    quote = "第四十七条 仲裁农村土地承包经营纠纷，应当自受理仲裁申请之日起六十日内结束。"
+    found = strength("农村土地承包纠纷仲裁一般要在多少天内结案？", [Cited(quote, title, None, title)])
+    assert found.missing == ("结案",) and 0.4 <= found.score < 0.75  # not refused, not shown as a close match
+    unrelated = strength("农村土地承包纠纷仲裁一般要在多少天内结案？", [Cited("第一条 为了公正、及时解决纠纷，制定本法。", title, None, title)])
+    assert unrelated.score < 0.4
