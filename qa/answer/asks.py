@@ -38,6 +38,13 @@ RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|
 RESPONSIBLE_WORDS = re.compile(r"牵头|负责|责任|部门|单位|主管|谁")
 # The note a task carries naming who does it: （牵头单位：区交通局）, （市发改委等负责）.
 RESPONSIBILITY_NOTE = re.compile(r"[（(][^（()）]*(?:牵头单位|责任单位|牵头部门|责任部门|负责)[^（()）]*[)）]")
+# 「“两用物项”指的是什么」「怎样定义国家安全」: answered by the sentence that says 是指 / 所称.
+_DEFINITION_ASKED = re.compile(r"指的?是什么|指什么|是什么意思|什么意思|的?含义|定义|^什么是|所说的|所称的|\bwhat (?:is|does) .* mean\b|"
+                               r"\bdefin", re.IGNORECASE)
+DEFINES = re.compile(r"是指|指的是|所称|系指|\b(?:means|refers to)\b")
+# 「可以罚多少」「怎么罚」: answered by the part of a rule that says the penalty.
+_PENALTY_ASKED = re.compile(r"罚|处分|法律责任|\b(?:fine|penalt)", re.IGNORECASE)
+PENALTY = re.compile(r"罚款|罚金|并处|处以?[^，,；;。]{0,12}?罚|处分|拘留|吊销|没收")
 _COUNTED = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大|步|方面|类|种|点|件|化)")
 # 「有几个方面？」 asks for the list; 「有几个能行人的安全出口」 counts a named thing.
 _LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种](?=方面|[？?呢吗，,。]|$|分别)|"
@@ -55,6 +62,8 @@ class Asks:
     responsible: bool = False  # 由哪个单位牵头 / 谁负责
     listing: bool = False  # 有哪些 / 哪几项
     count: int | None = None  # 「十项行动」, 「三大目标」: how many items the list should have
+    definition: bool = False  # 指的是什么 / 怎样定义: a definition (是指…)
+    penalty: bool = False  # 罚多少 / 怎么罚: the penalty part of a rule
 
 
 def read_question(question: str) -> Asks:
@@ -67,7 +76,8 @@ def read_question(question: str) -> Asks:
     return Asks(years=years, figure=bool(FIGURE_ASKED.search(question)), qualifiers=qualifiers, duration=bool(_DURATION_ASKED.search(question)),
                 date=bool(_DATE_ASKED.search(question)),
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
-                count=count if count and 2 <= count <= 20 else None)
+                count=count if count and 2 <= count <= 20 else None,
+                definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)))
 
 
 def question_figures(question: str) -> tuple[str, ...]:

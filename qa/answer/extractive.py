@@ -22,6 +22,7 @@ from types import MappingProxyType
 import numpy as np
 
 from qa.answer.asks import (
+    DEFINES,
     Asks,
     fit,
     has_date,
@@ -213,6 +214,8 @@ class ExtractiveAnswerer:
 
         if asks.figure:  # among near-equal sentences, the one with a figure answers 多少
             ranked.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
+        if asks.definition:  # 「“两用物项”指的是什么」: among near-equal sentences, the one saying 是指
+            ranked.sort(key=lambda c: -(c.score + (self.selection.definition_bonus if DEFINES.search(c.sentence) else 0.0)))
         best = ranked[0]
         context = to_search_text(" ".join(f"{i.hit.clause.doc_title} {i.text}" for i in items))
         evidence = Evidence(

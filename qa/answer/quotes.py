@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.asks import MEASURE_QUALIFIERS, Asks, years_in
+from qa.answer.asks import MEASURE_QUALIFIERS, PENALTY, Asks, years_in
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.numerals import quantities
 from qa.core.text import sentence_ends, sentences, to_search_text
@@ -126,7 +126,40 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
     if must >= 0:
         start, end = 0, max(end, must)
     quote = "".join(phrases[start : end + 1]).rstrip("，,：:")
-    return ("……" if start > 0 else "") + quote + ("……" if end < len(phrases) - 1 else "")
+    quote = ("……" if start > 0 else "") + quote + ("……" if end < len(phrases) - 1 else "")
+    answer = _answering_phrase(phrases, start, end, asks_figure, asks)
+    if answer is None:
+        return quote
+    # 「不具备条件实施……作业的，……可以并处十万元以下的罚款」: the words of the question sit in
+    # the condition, the answer in a later phrase; both are quoted, the gap marked.
+    said = phrases[answer].rstrip("，,：:")
+    if answer > end:
+        return quote.removesuffix("……") + ("……" if answer > end + 1 else "") + said + ("……" if answer < len(phrases) - 1 else "")
+    return ("……" if answer > 0 else "") + said + ("……" if answer < start - 1 else "") + quote.removeprefix("……")
+
+
+def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure: bool, asks: Asks | None) -> int | None:
+    """The phrase outside the quoted run that holds what is asked — the penalty (罚多少, 怎么罚)
+    or a figure — when the run holds none; the first after it, else the last before it."""
+    penalty = asks is not None and asks.penalty
+    if not (asks_figure or penalty):
+        return None
+    asked = {str(y) for y in asks.years} if asks is not None else set()
+
+    def answers(phrase: str) -> bool:
+        if penalty:
+            return bool(PENALTY.search(phrase))
+        return any(f not in asked for f in quantities(phrase))
+
+    if any(answers(p) for p in phrases[start:end + 1]):
+        return None
+    # A fine with its amount says more than 没收违法所得 before it.
+    def plain(i: int) -> bool:
+        return not (penalty and quantities(phrases[i]))
+
+    after = sorted((i for i in range(end + 1, len(phrases)) if answers(phrases[i])), key=lambda i: (plain(i), i))
+    before = sorted((i for i in range(start) if answers(phrases[i])), key=lambda i: (plain(i), -i))
+    return after[0] if after else (before[0] if before else None)
 
 
 def cite(quote: str, n: int, language: str) -> str:

@@ -248,3 +248,22 @@ def test_one_paraphrased_word_beside_the_documents_name_does_not_zero_the_eviden
     assert found.missing == ("结案",) and 0.4 <= found.score < 0.75  # not refused, not shown as a close match
     unrelated = strength("农村土地承包纠纷仲裁一般要在多少天内结案？", [Cited("第一条 为了公正、及时解决纠纷，制定本法。", title, None, title)])
     assert unrelated.score < 0.4
+
+
+def test_a_definition_question_quotes_the_sentence_saying_shi_zhi():
+    scope = clause("d", ("第二条",), "第二条 国家对两用物项、军品等物项的出口管制，适用本法。本法所称两用物项，是指既有民事用途，又有军事用途的货物、技术和服务。", 2,
+                   title="中华人民共和国出口管制法")
+    apply = clause("d", ("第二十一条",), "第二十一条 出口经营者向国家两用物项出口管制管理部门申请出口两用物项时，应当如实提交相关材料。", 21,
+                   title="中华人民共和国出口管制法")
+    draft = ANSWERER.answer("出口管制法里的“两用物项”指的是什么？", items_of(apply, scope))
+    assert not draft.refused and "既有民事用途" in draft.text and "提交相关材料" not in draft.text
+
+
+def test_a_trimmed_rule_keeps_the_penalty_the_question_asks_for():
+    rule = clause("d", ("第三十九条",), "第三十九条 违反本法规定，不具备省、自治区、直辖市气象主管机构规定的条件实施人工影响天气作业的，"
+                  "或者实施人工影响天气作业使用不符合国务院气象主管机构要求的技术标准的作业设备的，由县级以上气象主管机构按照权限责令改正，"
+                  "给予警告，可以并处十万元以下的罚款。", 39, title="中华人民共和国气象法")
+    draft = ANSWERER.answer("不具备条件实施人工影响天气作业的，可以罚多少？", items_of(rule))
+    assert not draft.refused and "十万元以下的罚款" in draft.text and "不具备" in draft.text
+    fine = ANSWERER.answer("不具备条件实施人工影响天气作业的，怎么罚？", items_of(rule))
+    assert not fine.refused and "十万元以下的罚款" in fine.text
