@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qa.answer.shelf import parent
+from qa.answer.shelf import naming, parent
 from qa.answer.strength import Cited, strength
 from qa.answer.terms import Weights, uniform
 from qa.core.dates import document_year, resolve_relative_years
@@ -89,7 +89,7 @@ def verify(text: str, items: Sequence[ContextItem], quotes: Mapping[int, str] | 
     rewritten, order, dropped = renumber(text, set(by_n))
     new_to_item = {new: by_n[old] for old, new in order.items()}
     years = {meta.doc_id: document_year(meta.date) for meta in documents}
-    names = {meta.doc_id: f"{meta.title} {meta.short_title}" for meta in documents}
+    names = {meta.doc_id: naming(meta) for meta in documents}
 
     checks = []
     for sentence in split_sentences(rewritten):

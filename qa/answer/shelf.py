@@ -45,11 +45,10 @@ class Shelf:
     def _names(self) -> dict[str, str]:
         if self.library is None:
             return {}
-        return {meta.doc_id: f"{meta.title} {meta.short_title} {meta.issuer}" for meta in self.library.documents()}
+        return {meta.doc_id: naming(meta) for meta in self.library.documents()}
 
     def names(self, doc_id: str, title: str = "") -> str:
-        """How a question may name the document: its title, its short title (《先锋》文章) and its
-        issuer (「国办意见」, 「国家医保局的意见」: the issuer's words pick the document)."""
+        """How a question may name the document (`naming`); its title when it is not indexed."""
         return self._names.get(doc_id, title) or title
 
     def clauses(self, doc_id: str) -> list[tuple[Clause, str]]:
@@ -101,3 +100,9 @@ def parent(clause: Clause) -> str | None:
     """The id of the clause above: stored, or read from the clause's own id when the heading
     above has no text of its own and so is no stored clause (「第二节 主要原则」)."""
     return clause.parent_id or parent_of(clause.base_id)
+
+
+def naming(meta: DocumentMeta) -> str:
+    """How a question may name a document: its title, its short title (《先锋》文章) and its
+    issuer (「国办意见」, 「国家医保局的意见」: the issuer's words pick the document)."""
+    return f"{meta.title} {meta.short_title} {meta.issuer}"
