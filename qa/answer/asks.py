@@ -26,7 +26,9 @@ FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批�
 _DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周|个月|月|年)|几个?(?:工作日|天|小时|周|个月|月)"
                              r"|多长时间|多长|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
 # A stated span of time: 15个工作日, 三十日, 2小时, 6个月 (after numeric_form, so digits only).
-DURATION = re.compile(r"\d+(?:\.\d+)?个?(?:工作日|日|天|小时|分钟|周|个月|月|年)(?:内|以内|之内)?")
+# 当日办结 / 次日 / 即时办理 are time limits too, the shortest ones.
+DURATION = re.compile(r"\d+(?:\.\d+)?个?(?:工作日|日|天|小时|分钟|周|个月|月|年)(?:内|以内|之内)?|当[日天场](?=办|受理|完成|返还|答复)|"
+                      r"次日|即时办|立即办")
 # 哪天 / 何时 / 几月 / When…?: a point in time is asked (a 'when' inside a sentence is a conjunction), answered by a date, not any figure.
 _DATE_ASKED = re.compile(r"哪一?天|哪一?日|何时|什么时候|什么时间|哪一?年|几月|几号|哪个月|截止到?哪|^\s*when\b|\bwhat date\b",
                          re.IGNORECASE)

@@ -210,7 +210,8 @@ class ExtractiveAnswerer:
         named = {f for t in content_terms(question) for f in extract_figures(t)}
 
         def gives_figure(c: Candidate) -> bool:
-            return any(f not in named for f in quantities(f"{without_label(c.lead)} {c.sentence}"))
+            said = f"{without_label(c.lead)} {c.sentence}"  # 「当日办结」 answers 时限 as 3个工作日 does
+            return any(f not in named for f in quantities(said)) or (asks.duration and has_duration(said))
 
         if asks.figure:  # among near-equal sentences, the one with a figure answers 多少
             ranked.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))

@@ -267,3 +267,10 @@ def test_a_trimmed_rule_keeps_the_penalty_the_question_asks_for():
     assert not draft.refused and "十万元以下的罚款" in draft.text and "不具备" in draft.text
     fine = ANSWERER.answer("不具备条件实施人工影响天气作业的，怎么罚？", items_of(rule))
     assert not fine.refused and "十万元以下的罚款" in fine.text
+
+
+def test_same_day_is_a_time_limit():
+    text = ("对提交的绑定申请，符合条件的，原则上应当场受理、当日办结、当日返还有关材料。"
+            "采用邮寄形式的，符合条件的，原则上应于材料收到之日起3个工作日内办结。")
+    draft = ANSWERER.answer("供电企业受理绑定申请，办结时限是怎么要求的？", items_of(clause("d", ("三、",), text, 3)))
+    assert not draft.refused and "当日办结" in draft.text
