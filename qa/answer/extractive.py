@@ -31,7 +31,7 @@ from qa.answer.asks import (
     read_question,
     responsibility_notes,
 )
-from qa.answer.lists import after_colon, announced_list, named_list, sibling_list
+from qa.answer.lists import after_colon, announced_list, named_list, ordinal_list, sibling_list
 from qa.answer.quotes import (
     cite,
     continues,
@@ -265,10 +265,13 @@ class ExtractiveAnswerer:
         总值增长5%以上，规上工业增加值增长6%，……」) comes first: it is the list, in the document's words."""
         weights = self.weights()
         heading = named_list(terms, asks, shelf, weights, self.selection)
-        other = (named_list(terms, asks, shelf, weights, self.selection, counted=True) if asks.count else None) \
-            or announced_list(best.item, asks.count, terms, self.selection) \
-            or sibling_list(best.sentence, best.item, shelf, self.selection.max_quote_chars)
+        counted = named_list(terms, asks, shelf, weights, self.selection, counted=True) if asks.count else None
         says_all = len(_SEPARATOR.findall(best.sentence)) >= max(2, (asks.count or 3) - 1)
+        if counted and not says_all:  # exactly as many items as asked, sharing the word counted
+            return [d for d in (heading, counted) if d]
+        other = counted or announced_list(best.item, asks.count, terms, self.selection) \
+            or ordinal_list(best.item, asks.count, self.selection) \
+            or sibling_list(best.sentence, best.item, shelf, self.selection.max_quote_chars)
         announced = re.search(r"[：:]([^：:]+)$", best.sentence)
         if announced and len(_ITEM_BREAK.findall(announced.group(1))) >= max(2, (asks.count or 3) - 1):
             return [d for d in (sentence, heading, other) if d]

@@ -65,6 +65,9 @@ def named_list(terms: Sequence[str], asks: Asks, shelf: Shelf, weights: Weights 
         if len(children) < 2:
             continue
         if counted:
+            # 「一是……五是……」 paragraphs among other children of one heading are a group of their own.
+            run = _ordinal_run(children)
+            children = run if run and len(run) == asks.count and len(children) != asks.count else children
             # Every item of 「十项行动」 is a 「…行动」: most leads carry the word the question counts.
             leads = [numeric_form(f"{c.heading} {item_label(t)}") for c, t in children]
             shared = any(2 * sum(term in lead for lead in leads) >= len(leads) for term in terms)
@@ -120,6 +123,43 @@ def after_colon(quote: str, item: ContextItem, shelf: Shelf,
         return [(item.n, item_label(line, selection.max_quote_chars)) for line in lines[: selection.max_list_items]]
     children = shelf.children(item.hit.clause)[: selection.max_list_items]
     return [(shelf.item_for(c, t).n, item_label(t, selection.max_quote_chars)) for c, t in children]
+
+
+# 「一是实施产业链式发展行动。……二是实施技术创新突破行动。」: items counted in the running text.
+_ORDINAL_ITEM = re.compile(r"(?:^|(?<=[。；;！\s>]))([一二三四五六七八九十]{1,2})是")
+
+
+def _ordinal_run(children: Sequence[tuple[Clause, str]]) -> list[tuple[Clause, str]]:
+    """The children that open 一是, 二是, 三是… in order (the longest such run), or []."""
+    best: list[tuple[Clause, str]] = []
+    run: list[tuple[Clause, str]] = []
+    for child in children:
+        opened = _ORDINAL_ITEM.match(child[1].strip())
+        number = cn_to_int(opened.group(1)) if opened else None
+        if number == len(run) + 1:
+            run.append(child)
+        else:
+            run = [child] if number == 1 else []
+        best = run if len(run) > len(best) else best
+    return list(best) if len(best) >= 2 else []
+
+
+def ordinal_list(best_item: ContextItem, count: int | None,
+                 selection: AnswerSelection = SELECTION) -> tuple[str, dict[int, str]] | None:
+    """The items a clause counts in its running text (一是……二是……三是……), each by its first
+    sentence, when they run 一, 二, 三… without a gap and there are as many as asked (if counted)."""
+    text = best_item.text
+    starts = [(cn_to_int(m.group(1)), m.start()) for m in _ORDINAL_ITEM.finditer(text)]
+    run: list[int] = []
+    for number, start in starts:
+        if number == len(run) + 1:
+            run.append(start)
+        elif number == 1:  # a second run begins: keep the longer
+            run = run if len(run) >= 2 else [start]
+    if len(run) < 2 or (count and len(run) != count):
+        return None
+    labels = [item_label(text[start:], selection.max_quote_chars) for start in run[: selection.max_list_items]]
+    return entries_answer([(best_item.n, label) for label in labels])
 
 
 _ANNOUNCED = re.compile(r"([一二两三四五六七八九十\d]{1,2})\s*(?:大|个|项|类|种|方面)")

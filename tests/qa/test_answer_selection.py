@@ -274,3 +274,27 @@ def test_same_day_is_a_time_limit():
             "采用邮寄形式的，符合条件的，原则上应于材料收到之日起3个工作日内办结。")
     draft = ANSWERER.answer("供电企业受理绑定申请，办结时限是怎么要求的？", items_of(clause("d", ("三、",), text, 3)))
     assert not draft.refused and "当日办结" in draft.text
+
+
+def test_counted_yishi_paragraphs_among_other_children_are_the_list():
+    top = clause("d", ("二、",), "二、主要内容", 1)
+    parts = [clause("d", ("二、", "第一部分"), "第一部分为总体要求。提出建设新能源产业高地的总体目标。", 2),
+             clause("d", ("二、", "第二部分"), "第二部分为主要任务。推动新能源产业各领域深度融合。", 3)]
+    actions = [clause("d", ("二、", f"{n}是"), f"{n}是实施{t}行动。围绕相关领域推进工作。", 4 + i)
+               for i, (n, t) in enumerate([("一", "产业链式发展"), ("二", "技术创新突破"), ("三", "场景应用融合")])]
+    tail = clause("d", ("二、", "第三部分"), "第三部分为保障措施。确保规划有效落地。", 9)
+    every = [top, *parts, *actions, tail]
+    draft = ANSWERER.answer("方案的主要任务包括哪三项行动？", items_of(parts[1], actions[0]), library=Library(every, {"d": "2026-01-01"}))
+    assert not draft.refused
+    assert all(w in draft.text for w in ("产业链式发展", "技术创新突破", "场景应用融合")) and "保障措施" not in draft.text
+
+
+def test_items_counted_in_running_text_are_listed_by_their_first_sentence():
+    from qa.answer.lists import ordinal_list
+
+    text = ("推进产业转型要抓好三件事。一是实施产业链式发展行动。构建现代产业体系。二是实施技术创新突破行动。突破关键技术。"
+            "三是实施开放合作拓展行动。构建服务网络。")
+    item = items_of(clause("d", ("三、",), text, 3))[0]
+    body, quotes = ordinal_list(item, 3)
+    assert body.count("[1]") == 3 and "开放合作拓展行动" in body and "构建服务网络" not in body
+    assert ordinal_list(item, 4) is None  # four asked, three said
