@@ -99,11 +99,14 @@ def _lead_sentence(text: str) -> str:
 class ExtractiveAnswerer:
     def __init__(self, embedder=None, weights: Callable[[], Weights] | None = None,
                  thresholds: RefusalThresholds = TUNING.refusal, selection: AnswerSelection = TUNING.answer,
-                 stored: StoredVectors | None = None) -> None:
+                 stored: StoredVectors | None = None, translate: Callable[[str], Sequence[str]] | None = None) -> None:
         """`weights()` returns the current term weights (TermWeights over the index); without
         it every word weighs the same. `stored` looks up the sentence vectors the index computed
-        at build time (by clause id and text; None where it has none)."""
+        at build time (by clause id and text; None where it has none). `translate` gives the
+        Chinese words of an English question's terms (the keyword retriever's), so that an English
+        question is weighed on words as a Chinese one is, not on similarity alone."""
         self.embedder = embedder
+        self.translate = translate
         self.weights = weights or (lambda: uniform)
         self.thresholds = thresholds
         self.selection = selection
@@ -119,7 +122,10 @@ class ExtractiveAnswerer:
         score = (s.coverage_weight * covered + (1 - s.coverage_weight) * rescaled) * fit
         return Candidate(item, sentence, covered, similarity, score, fit, lead)
 
-    def candidates(self, question: str, items: Sequence[ContextItem], shelf: Shelf | None = None) -> list[Candidate]:
+    def candidates(self, question: str, items: Sequence[ContextItem], shelf: Shelf | None = None,
+                   asked: str = "") -> list[Candidate]:
+        """Every sentence of the context scored against `question`'s words and, by e5, against
+        `asked` (the question as the user put it, when `question` carries translated words)."""
         terms, weights = content_terms(question), self.weights()
         shelf = shelf or Shelf(items)
         asks = read_question(question)
@@ -144,7 +150,7 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda c: -c.coverage * c.fit)
         if self.embedder is not None and scored:
             top = scored[: self.selection.candidates_to_embed]
-            query = np.asarray(self.embedder.embed_query(to_search_text(question)), dtype=np.float32)
+            query = np.asarray(self.embedder.embed_query(to_search_text(asked or question)), dtype=np.float32)
             vectors = self._sentence_vectors([to_search_text(c.sentence)[: self.selection.embed_chars] for c in top],
                                              [c.item.hit.clause_id for c in top])
             sims = np.asarray(vectors, dtype=np.float32) @ query.reshape(-1)
@@ -198,9 +204,10 @@ class ExtractiveAnswerer:
         return out
 
     # --- answering ---------------------------------------------------------------------------
-    def assess(self, question: str, items: Sequence[ContextItem],
-               shelf: Shelf | None = None) -> tuple[list[Candidate], Evidence | None]:
-        """Ranked candidate sentences and the evidence the refusal decision is made on."""
+    def assess(self, question: str, items: Sequence[ContextItem], shelf: Shelf | None = None,
+               wording: str = "") -> tuple[list[Candidate], Evidence | None]:
+        """Ranked candidate sentences (by `wording`, the question with any translated words) and
+        the evidence the refusal decision is made on (by the question itself)."""
         shelf = shelf or Shelf(items)
         ranked = self.candidates(question, items, shelf)
         if not ranked:
@@ -228,6 +235,10 @@ class ExtractiveAnswerer:
             unsupported_premises=unsupported_premises(question, items, shelf, best.item.hit.clause.doc_id,
                                                       self.weights(), self.thresholds),
         )
+        if wording and wording != question:
+            ranked = self.candidates(wording, items, shelf, asked=question)
+            if asks.figure:
+                ranked.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
         return ranked, evidence
 
     def answer(self, question: str, items: Sequence[ContextItem], language: str = "zh",
@@ -236,8 +247,11 @@ class ExtractiveAnswerer:
         names two or more; each then gets its own quote, on `topic` (the question without the
         document names). `library` (the index reader) lets the answer look beyond the context:
         document dates, whole documents for premise checks, the items of a list."""
+        # An English question's Chinese words choose and trim the sentence; whether to answer
+        # stays judged as before (similarity, figures): translated words miss too often to refuse on.
+        wording = " ".join([question, *self.translate(question)]) if language == "en" and self.translate else question
         shelf = Shelf(items, library)
-        ranked, evidence = self.assess(question, items, shelf)
+        ranked, evidence = self.assess(question, items, shelf, wording)
         if evidence is None or refuses(evidence, self.thresholds):
             return self._refusal(question, items, evidence, ranked, shelf, language)
         asks = read_question(question)
@@ -245,7 +259,7 @@ class ExtractiveAnswerer:
             per_document = self._per_document(topic or question, items, documents, asks.figure, language)
             if per_document:
                 return replace(per_document, evidence=evidence)
-        terms = content_terms(question)
+        terms = content_terms(wording)
         drafts = [self._quotes(ranked, terms, asks, shelf, language)]
         if asks.listing:
             drafts = self._list_drafts(ranked[0], terms, asks, shelf, drafts[0])

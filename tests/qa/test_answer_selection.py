@@ -298,3 +298,17 @@ def test_items_counted_in_running_text_are_listed_by_their_first_sentence():
     body, quotes = ordinal_list(item, 3)
     assert body.count("[1]") == 3 and "开放合作拓展行动" in body and "构建服务网络" not in body
     assert ordinal_list(item, 4) is None  # four asked, three said
+
+
+def test_an_english_question_chooses_its_sentence_by_its_translated_words():
+    text = ("推进公园城市建设，完善城市公共空间布局，提升城市功能品质和人居环境水平，打造宜居宜业的城市。"
+            "全市森林覆盖率稳步提高，建设绿色生态屏障，筑牢长江上游重要生态安全屏障，守护好一江碧水。"
+            "各单位要加强组织领导，明确责任分工，确保各项任务落到实处、取得实效，定期报送工作进展情况。")
+    items = items_of(clause("d", ("二、",), text, 2))
+    plain = ExtractiveAnswerer()
+    translated = ExtractiveAnswerer(translate=lambda q: ["森林", "覆盖率"] if "forest" in q else [])
+    question = "What does the plan say about forest coverage?"
+    assert "森林覆盖率" in translated.answer(question, items, language="en").text
+    assert "森林覆盖率" not in plain.answer(question, items, language="en").text  # similarity alone, and no embedder
+    zh = "森林覆盖率有什么要求？"
+    assert translated.answer(zh, items).text == plain.answer(zh, items).text  # a Chinese question is untouched
