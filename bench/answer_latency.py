@@ -3,18 +3,20 @@
     .venv/bin/python bench/answer_latency.py [--gold FILE ...] [--limit N] [--cold-runs 3] [--no-cold]
 
 Warm: one PolicyQA, one warm-up question, then every gold question (eval/gold/policyqa_gold.jsonl,
-161; each asked alone, as written) through `service.runnable.invoke({"question", "mode": "offline"})`,
-timed end to end; p50/p95/max, and the same per stage from Answer.timings (condense, retrieve,
-context, prompt, answer, verify). Cold: `policyqa ask QUESTION` in a fresh process (the console
-script beside this interpreter), wall time, median of --cold-runs. The index is built first when
-missing (incremental: a no-op when it is current). Prints figures, asserts nothing; the load
-average is printed too, since on a shared machine it moves every figure.
+161; each asked alone, as written) through `service.ask(question, mode="offline")` (the path the
+CLI, the API and eval take; the LangChain runnable runs the same stages), timed end to end;
+p50/p95/max, and the same per stage from Answer.timings (condense, retrieve, context, prompt,
+answer, verify). Cold: `policyqa ask QUESTION` in a fresh process (the console script beside this
+interpreter), wall time and CPU (user + sys of the child), medians of --cold-runs. The index is
+built first when missing (incremental: a no-op when it is current). Prints figures, asserts
+nothing; the load average is printed too, since on a shared machine it moves every figure.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,13 +51,13 @@ def warm(texts: list[str]) -> dict:
     report = service.build_index()
     built = time.perf_counter() - began
     began = time.perf_counter()
-    service.runnable.invoke({"question": texts[0], "mode": "offline"})  # loads the model, index, weights
+    service.ask(texts[0], mode="offline")  # loads the model, index, weights
     first = time.perf_counter() - began
     totals: list[float] = []
     stages: dict[str, list[float]] = {}
     for text in texts:
         began = time.perf_counter()
-        answer = service.runnable.invoke({"question": text, "mode": "offline"})
+        answer = service.ask(text, mode="offline")
         totals.append(time.perf_counter() - began)
         for stage, seconds in answer.timings:
             stages.setdefault(stage, []).append(seconds)
@@ -63,17 +65,21 @@ def warm(texts: list[str]) -> dict:
             "build_unchanged": report.unchanged, "clauses": report.clauses}
 
 
-def cold(runs: int, question: str) -> list[float]:
+def cold(runs: int, question: str) -> tuple[list[float], list[float]]:
+    """Wall seconds and CPU seconds (user + sys) of each fresh `policyqa ask`."""
     script = Path(sys.executable).with_name("policyqa")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "qa.cli"]
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         done = subprocess.run([*command, "ask", question], cwd=os.getcwd(), capture_output=True, text=True)
-        times.append(time.perf_counter() - began)
+        walls.append(time.perf_counter() - began)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             print(f"  (policyqa ask exited {done.returncode}: {done.stderr.strip()[-300:]})")
-    return times
+    return walls, cpus
 
 
 def ms(seconds: float) -> str:
@@ -99,9 +105,10 @@ def main() -> None:
     for stage, values in result["stages"].items():
         print(f"  {stage:<9} p50 {ms(percentile(values, 0.5))}  p95 {ms(percentile(values, 0.95))}  max {ms(max(values))}")
     if not args.no_cold:
-        times = cold(args.cold_runs, COLD_QUESTION)
-        print(f"\ncold `policyqa ask \"{COLD_QUESTION}\"`: median {statistics.median(times):.2f} s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
+        walls, cpus = cold(args.cold_runs, COLD_QUESTION)
+        print(f"\ncold `policyqa ask \"{COLD_QUESTION}\"`: median {statistics.median(walls):.2f} s wall, "
+              f"{statistics.median(cpus):.2f} s CPU user+sys (runs: {', '.join(f'{t:.2f}' for t in walls)} s wall; "
+              f"{', '.join(f'{t:.2f}' for t in cpus)} s CPU)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

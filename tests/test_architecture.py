@@ -30,7 +30,8 @@ LAYERS = [
     # The bare `qa` package runs before every qa.* module, so it must be as low as core.
     ("core", ["qa", "qa.core.*"]),
     ("index", ["index.*"]),
-    ("answering", ["qa.question", "qa.places", "qa.followup", "qa.retrieve.*", "qa.answer.*", "qa.chain"]),
+    ("answering", ["qa.question", "qa.places", "qa.followup", "qa.retrieve.*", "qa.answer.*", "qa.pipeline",
+                   "qa.chain"]),
     ("service", ["qa.settings", "qa.offline", "qa.progress", "qa.service", "qa.compare", "qa.library", "qa.memo",
                  "qa.conversations", "qa.library_store"]),
     # Each pattern is one face; faces import one another only through FACE_BRIDGES.
@@ -40,13 +41,14 @@ LAYERS = [
 # Tiers inside the index layer, lowest first. The bare `index` package runs before all of them.
 INDEX_TIERS = [
     ("ingest", ["index", "index.ingest.*"]),
-    ("embed/store", ["index.embed", "index.store.*"]),
+    ("embed/store", ["index.embed", "index.lc_embeddings", "index.store.*"]),
     ("build", ["index.build", "index.changes", "index.reader"]),
 ]
 
 # (importers, imported, why): same-layer imports that would still tangle the design.
 FORBIDDEN = [
-    (["qa.retrieve.*", "qa.answer.*"], ["qa.chain"], "qa.chain composes retrieve and answer, never the reverse"),
+    (["qa.retrieve.*", "qa.answer.*"], ["qa.pipeline", "qa.chain"],
+     "qa.pipeline (and qa.chain, its LangChain form) composes retrieve and answer, never the reverse"),
     (["qa.answer.*"], ["qa.retrieve.*"], "answer may use retrieval results only through qa.core types"),
 ]
 
@@ -283,3 +285,26 @@ def test_the_command_line_imports_nothing_heavy_to_start():
     code = f"import sys, qa.cli; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert loaded.stdout.strip() == "", f"importing qa.cli loads {loaded.stdout.strip()}"
+
+
+# What answering a question offline runs on: the modules `policyqa ask` imports, at import time
+# and inside the functions the offline path calls (PolicyQA.ask → qa.pipeline, the plain hybrid
+# search, the index reader, the embedder).
+ASK_PATH = ("qa.cli.ask", "qa.service", "qa.settings", "qa.pipeline", "qa.retrieve.strategies",
+            "qa.retrieve.hybrid", "qa.answer.extractive", "index.reader", "index.embed")
+# Not needed to answer offline, and each costs a cold `policyqa ask` a third of a second or more:
+# LangChain's retriever and embeddings interfaces (qa/retrieve/lc_retriever.py,
+# index/lc_embeddings.py), the LLM and web stacks, eval, and the index builder and its parsers.
+ASK_MUST_NOT_LOAD = ("langchain_core.retrievers", "langchain_core.embeddings", "langchain_openai", "openai",
+                     "gradio", "fastapi", "matplotlib", "eval", "index.build", "index.changes", "index.ingest.load")
+
+
+def test_the_offline_ask_path_imports_no_langchain_interface_llm_web_or_builder():
+    import subprocess
+    import sys
+
+    # argv as the console script gives it: qa.cli registers the eval commands for anything else.
+    code = (f"import sys\nsys.argv = ['policyqa', 'ask']\nfor m in {ASK_PATH!r}: __import__(m)\n"
+            f"print(','.join(m for m in {ASK_MUST_NOT_LOAD!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert loaded.stdout.strip() == "", f"importing the ask path loads {loaded.stdout.strip()}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from langchain_core.prompts import ChatPromptTemplate
+if TYPE_CHECKING:  # imported where a template is built: an offline answer needs only defuse
+    from langchain_core.prompts import ChatPromptTemplate
 
 from qa.core.errors import PromptError
 from qa.core.types import Language
@@ -59,6 +61,8 @@ def _load(path: Path, expected: frozenset[str]) -> ChatPromptTemplate:
     except (OSError, UnicodeDecodeError) as exc:
         raise PromptError(f"Prompt file {path} cannot be read: {exc}.") from None
     messages = _messages(raw, path)
+    from langchain_core.prompts import ChatPromptTemplate
+
     try:
         template = ChatPromptTemplate.from_messages(messages)
     except (ValueError, KeyError) as exc:

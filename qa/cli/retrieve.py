@@ -51,16 +51,15 @@ def retrieve(
 
     service = PolicyQA(load_settings())
     filters = Filters(doc_ids=tuple(doc or ()), lead_units=tuple(lead_unit or ()))
-    retriever = service.retriever
     service.check_filters(filters)  # an unknown --doc (or filters matching nothing) fails once, before any question runs
 
     if batch is not None:
-        failed = _run_batch(retriever, read_batch(batch), k, filters)
+        failed = _run_batch(service.retrieve, read_batch(batch), k, filters)
         if failed:
             Console(stderr=True).print(f"[yellow]{failed} question(s) in {batch} could not be run; see their \"error\" field.[/]")
             raise typer.Exit(1)
         return
-    hits = retriever.search(question, k=k, filters=filters)
+    hits = service.retrieve(question, k=k, filters=filters)
     if as_json:
         typer.echo(json.dumps(to_json(question, hits), ensure_ascii=False))
     else:
@@ -68,12 +67,12 @@ def retrieve(
         Console().print(hit_table(question, hits, titles))
 
 
-def _run_batch(retriever, rows: list[tuple[int, str | None, str]], k: int | None, filters: Filters) -> int:
+def _run_batch(retrieve, rows: list[tuple[int, str | None, str]], k: int | None, filters: Filters) -> int:
     failed = 0
     for line_no, question, problem in rows:
         if question is not None:
             try:
-                record = to_json(question, retriever.search(question, k=k, filters=filters))
+                record = to_json(question, retrieve(question, k=k, filters=filters))
             except BadQuestion as exc:
                 problem = exc.message
         if problem:

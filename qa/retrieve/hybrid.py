@@ -1,10 +1,13 @@
 """Hybrid retrieval: dense (embeddings) + BM25 over the clause index, fused and collapsed.
 
-`HybridRetriever.search` is the typed entry point the rest of qa/ uses; the LangChain
-`BaseRetriever` interface (`invoke`, `batch`, `ainvoke`, composition with `|`) returns the same
-hits as Documents for chains: one Document per clause, `id` the clause id, and the metadata a
-citation needs (see `to_document`). Every unit is a numbered clause (or the preamble); lead-phrase
-units inside a clause are not split out yet, and arrive with the document-structure work.
+`HybridSearch.search` is the typed entry point the rest of qa/ uses. `HybridRetriever`, the same
+search behind the LangChain `BaseRetriever` interface (`invoke`, `batch`, `ainvoke`, composition
+with `|`), returns the same hits as Documents for chains: one Document per clause, `id` the
+clause id, and the metadata a citation needs (see `to_document`). It lives in
+qa/retrieve/lc_retriever.py and is imported from here on first use: langchain_core's retriever
+machinery costs about a second to import, which a cold `policyqa ask` need not pay. Every unit
+is a numbered clause (or the preamble); lead-phrase units inside a clause are not split out yet,
+and arrive with the document-structure work.
 
 After fusion the candidates are reordered by what the question itself says (qa/retrieve/rerank.py):
 the document it names, and the kind of answer it asks for. The words that name a document are
@@ -15,22 +18,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from qa.core.clause_parts import join_parts, whole_clauses
 from qa.core.config import FusionConfig
 from qa.core.errors import BadQuestion
 from qa.core.ids import doc_id_of, is_within, part_ids
 from qa.core.text import question_language
-from qa.core.types import Clause, DocumentMeta, Filters, Hit, Language
-from qa.question import as_filters, prepare_question
+from qa.core.types import Clause, Filters, Hit, Language
+from qa.question import prepare_question
 from qa.retrieve.dedupe import drop_duplicate_hits
 from qa.retrieve.docnames import document_mentions, without_mentions
 from qa.retrieve.fusion import collapse_parts, fuse
@@ -41,17 +40,10 @@ SOURCES = ("dense", "bm25")
 _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
-class HybridRetriever(BaseRetriever):
-    """Retrieves clauses for a question from an opened index (index.build.IndexReader)."""
-
-    reader: Any  # index.build.IndexReader
-    embedder: Any  # index.embed.Embedder: embed_query(text) -> np.ndarray
-    k: int = 8
-    max_question_chars: int = 2000
-    fusion: FusionConfig = FusionConfig()
-    sources: tuple[str, ...] = SOURCES  # ("dense",) or ("bm25",) for single-retriever runs
-    filters: Filters = Filters()  # used by the LangChain interface, which passes only a query
-    english_cache: str = ""  # folder for the English→Chinese term index (qa/retrieve/english_terms.py)
+class Searching:
+    """The search itself, over the attributes HybridSearch (a plain dataclass) and HybridRetriever
+    (a pydantic LangChain retriever) both declare: reader, embedder, k, max_question_chars, fusion,
+    sources, english_cache."""
 
     def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """The k best clauses for `question`, best first; parts of one clause count once."""
@@ -77,6 +69,10 @@ class HybridRetriever(BaseRetriever):
             words = words if _WORD.search(words) else prepared.search_text  # the question was only the name
             bm25 = self.reader.bm25_search(self.keyword_text(question, words), depth, filters)
         named = {m.doc_id for m in mentions}
+        if not filters.doc_ids and question_language(question) is Language.EN:  # "Pudong" names 浦东…安排
+            from qa.retrieve.english_terms import named_documents
+
+            named |= named_documents(question, self.reader.documents(), Path(self.english_cache) if self.english_cache else None)
         fused = rerank(fuse(dense, bm25, self.fusion), question, named,
                        self.fusion.named_document_bonus, self.fusion.answer_type_bonus)
         # Twice k candidates, so that a slot a duplicate (the same law as .docx and .pdf) would
@@ -89,13 +85,18 @@ class HybridRetriever(BaseRetriever):
         """What BM25 searches: the question, with its figures also spelt the other way (16 and
         十六), plus Chinese words for an English question's terms."""
         search_text = " ".join([search_text, *figure_spellings(search_text)])
+        return " ".join([search_text, *self.chinese_terms(question)])
+
+    def chinese_terms(self, question: str) -> list[str]:
+        """The Chinese words for an English question's terms; [] for any other question."""
         if question_language(question) is not Language.EN:
-            return search_text
+            return []
         from qa.retrieve.english_terms import chinese_terms
 
         titles = [meta.title for meta in self.reader.documents()]
-        terms = chinese_terms(question, titles, Path(self.english_cache) if self.english_cache else None)
-        return " ".join([search_text, *terms])
+        # Which clauses hold each candidate word: a translation none holds gives its place to another.
+        return chinese_terms(question, titles, Path(self.english_cache) if self.english_cache else None,
+                             clauses_of=lambda word: [c.base_id for c, _ in self.reader.bm25_search(word, 50)])
 
     def check_filters(self, filters: Filters) -> None:
         """Reject a document filter naming a document the index does not hold."""
@@ -109,42 +110,27 @@ class HybridRetriever(BaseRetriever):
                 hint="Valid ids: " + ", ".join(known),
             )
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-        k: int | None = None, filters: Filters | Mapping | None = None,
-    ) -> list[Document]:
-        """`retriever.invoke(query, k=3, filters={"doc_ids": [...]})` overrides the retriever's
-        own k and filters for one call; filters may be a Filters or a dict of its fields."""
-        hits = self.search(query, k=k, filters=as_filters(filters) or self.filters)
-        metas = {meta.doc_id: meta for meta in self.reader.documents()}
-        return [to_document(hit, metas.get(hit.clause.doc_id)) for hit in hits]
+
+@dataclass(frozen=True)
+class HybridSearch(Searching):
+    """Retrieves clauses for a question from an opened index (index.reader.IndexReader)."""
+
+    reader: Any  # index.reader.IndexReader
+    embedder: Any  # index.embed.Embedder: embed_query(text) -> np.ndarray
+    k: int = 8
+    max_question_chars: int = 2000
+    fusion: FusionConfig = FusionConfig()
+    sources: tuple[str, ...] = SOURCES  # ("dense",) or ("bm25",) for single-retriever runs
+    english_cache: str = ""  # folder for the English→Chinese term index (qa/retrieve/english_terms.py)
 
 
-def to_document(hit: Hit, meta: DocumentMeta | None = None) -> Document:
-    """A hit as a LangChain Document: the whole clause text, `id` the clause id (stable across
-    rebuilds), and metadata naming the clause (ref, heading path), its document (title, issuer,
-    date, source) and how it was found (fused score, dense and BM25 ranks and scores)."""
-    clause = hit.clause
-    return Document(
-        id=hit.clause_id,
-        page_content=hit.text or clause.text,
-        metadata={
-            "clause_id": hit.clause_id,
-            "doc_id": clause.doc_id,
-            "doc_title": clause.doc_title,
-            "ref": clause.ref,
-            "path": list(clause.path),
-            "heading": clause.heading,
-            "issuer": meta.issuer if meta else "",
-            "date": meta.date if meta else "",
-            "source": meta.source if meta else "",
-            "score": hit.score,
-            "dense_rank": hit.dense_rank,
-            "bm25_rank": hit.bm25_rank,
-            "dense_score": hit.dense_score,
-            "bm25_score": hit.bm25_score,
-        },
-    )
+def __getattr__(name: str):
+    """HybridRetriever and to_document, the LangChain side, imported only when asked for."""
+    if name in ("HybridRetriever", "to_document"):
+        from qa.retrieve import lc_retriever
+
+        return getattr(lc_retriever, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def whole_texts(reader: Any, clauses: Iterable[Clause]) -> dict[str, str]:

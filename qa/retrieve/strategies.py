@@ -18,7 +18,7 @@ from qa.core.config import TUNING, AnswerSelection, RetrievalStrategy
 from qa.core.errors import NoMatchingDocuments
 from qa.core.types import Citation, Clause, DocumentMeta, Filters, Hit
 from qa.retrieve.docnames import document_mentions, without_mentions
-from qa.retrieve.hybrid import HybridRetriever, clause_family
+from qa.retrieve.hybrid import HybridSearch, clause_family
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Retrieved:
 
 
 class Retrieval:
-    def __init__(self, retriever: HybridRetriever, strategy: RetrievalStrategy = TUNING.retrieval,
+    def __init__(self, retriever: HybridSearch, strategy: RetrievalStrategy = TUNING.retrieval,
                  selection: AnswerSelection = TUNING.answer) -> None:
         self.retriever = retriever
         self.strategy = strategy
