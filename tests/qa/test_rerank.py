@@ -215,3 +215,19 @@ def test_a_question_naming_a_document_is_answered_from_it_not_from_a_note_that_c
     assert reader.bm25_search(to_search_text(question), 3)[0][0].labels[-1] == "附注"
     found = _search(small_index, question)
     assert found[0].startswith("第") and "附注" not in found[:2]  # an article of the named law first
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Which ministries signed off on the measures?", "responsible"),
+    ("What government agencies supervise the fund?", "responsible"),
+    ("How far in advance must a business post a notice?", "duration"),
+    ("Within what period must the systems be connected?", "duration"),
+    ("What does prepaid balance mean in the rules?", "definition"),
+    ("What does the term single-purpose card refer to?", "definition"),
+])
+def test_english_wordings_of_the_answer_kinds(question, kind):
+    assert kind in asked_types(question)
+
+
+def test_english_questions_that_ask_for_no_kind_get_no_bonus():
+    assert asked_types("Which key technologies does the plan name?") == ()
