@@ -27,11 +27,11 @@ from qa.answer.asks import (
     fit,
     has_date,
     has_duration,
-    question_figures,
     read_question,
     responsibility_notes,
 )
 from qa.answer.lists import after_colon, announced_list, named_list, ordinal_list, sibling_list
+from qa.answer.premises import unsupported_premises
 from qa.answer.quotes import (
     cite,
     continues,
@@ -50,7 +50,7 @@ from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
 from qa.core.messages import refusal_notice, refusal_phrase
-from qa.core.numerals import extract_figures, figure_in, numeric_form, quantities
+from qa.core.numerals import extract_figures, numeric_form, quantities
 from qa.core.text import abbreviates, sentences, to_search_text
 from qa.core.types import ContextItem, EvidenceStrength
 from qa.places import mentioned, places
@@ -115,11 +115,12 @@ class ExtractiveAnswerer:
 
     # --- scoring -----------------------------------------------------------------------------
     def _candidate(self, item: ContextItem, sentence: str, covered: float, similarity: float = 0.0,
-                   fit: float = 1.0, lead: str = "") -> Candidate:
+                   fit: float = 1.0, lead: str = "", translated: bool = False) -> Candidate:
         # e5 cosines sit in a narrow band (~0.7–0.9); rescale so both parts weigh alike.
         s = self.selection
         rescaled = min(max((similarity - s.similarity_floor) / s.similarity_span, 0.0), 1.0)
-        score = (s.coverage_weight * covered + (1 - s.coverage_weight) * rescaled) * fit
+        weight = s.translated_coverage_weight if translated else s.coverage_weight
+        score = (weight * covered + (1 - weight) * rescaled) * fit
         return Candidate(item, sentence, covered, similarity, score, fit, lead)
 
     def candidates(self, question: str, items: Sequence[ContextItem], shelf: Shelf | None = None,
@@ -154,7 +155,8 @@ class ExtractiveAnswerer:
             vectors = self._sentence_vectors([to_search_text(c.sentence)[: self.selection.embed_chars] for c in top],
                                              [c.item.hit.clause_id for c in top])
             sims = np.asarray(vectors, dtype=np.float32) @ query.reshape(-1)
-            scored = [self._candidate(c.item, c.sentence, c.coverage, float(s), c.fit, c.lead) for c, s in zip(top, sims)]
+            scored = [self._candidate(c.item, c.sentence, c.coverage, float(s), c.fit, c.lead, bool(asked))
+                      for c, s in zip(top, sims)]
         return sorted(scored, key=lambda c: -c.score)
 
     def _sentence_vectors(self, texts: list[str], clause_ids: Sequence[str] = ()) -> np.ndarray:
@@ -376,28 +378,3 @@ class ExtractiveAnswerer:
 
 _SEPARATOR = re.compile(r"[、；;]")  # between the items a sentence lists
 _ITEM_BREAK = re.compile(r"[，,、；;]")  # between the items after a colon (「目标是：A增长5%，B增长6%」)
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
-
-
-def unsupported_premises(question: str, items: Sequence[ContextItem], shelf: Shelf | None = None,
-                         doc_id: str = "", weights: Weights = uniform,
-                         thresholds: RefusalThresholds = TUNING.refusal) -> tuple[str, ...]:
-    """The figures and quoted terms a question states that no context clause (nor its
-    document's title) contains. A figure in a 多少 question is part of the asking (「到2027年…多少」),
-    so it is checked too: the documents must speak of that year for the answer to be theirs.
-    A figure the answering document (`doc_id`) states elsewhere, in a sentence on the question's
-    topic, is no false premise; 今年 in a document of 2024 states 2024."""
-    shelf = shelf or Shelf(items)
-    texts = [f"{item.hit.clause.doc_title} {' '.join(item.hit.clause.path)} "
-             f"{resolve_relative_years(item.text, shelf.year(item.hit.clause.doc_id))}" for item in items]
-    missing = [f for f in question_figures(question) if not any(figure_in(f, t) for t in texts)]
-    if missing and doc_id and shelf.library is not None:
-        topic = [t for t in maximal(content_terms(question)) if not extract_figures(t)]
-
-        def on_topic(sentence: str) -> bool:
-            return coverage(topic, sentence, "", "", weights) >= thresholds.premise_topic_coverage
-
-        missing = [f for f in missing if not shelf.states(f, doc_id, on_topic)]
-    flat = to_search_text(" ".join(texts))
-    missing += [q for q in _QUOTED.findall(question) if to_search_text(q) not in flat]
-    return tuple(dict.fromkeys(missing))

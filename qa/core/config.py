@@ -122,6 +122,11 @@ class AnswerSelection:
     """How the offline answerer picks and trims what it quotes (qa/answer/extractive.py)."""
 
     coverage_weight: float = 0.6  # score = this × coverage + the rest × rescaled similarity
+    # …for an English question scored on its translated words, which miss and mislead more often
+    # (「education day」 → 教育 in every law's list of terms). English dev questions of three sets
+    # (2026-12-01; realdocs 43, default 11, laws 3): 0.6 → key facts 0.605 / 0.455 / 0.0 and
+    # false refusals 0.116 / 0.182 / 0; 0.3 → 0.605 / 0.545 / 1.0 and 0.070 / 0.182 / 0.
+    translated_coverage_weight: float = 0.3
     similarity_floor: float = 0.7  # e5 cosines sit in a narrow band (~0.7–0.9): rescaled from here…
     similarity_span: float = 0.2  # …over this span to 0–1
     figure_bonus: float = 0.1  # among near-equal sentences, one with a figure answers 多少
