@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
 from qa.core.numerals import cn_to_int, extract_figures, numeric_form
+from qa.core.tokenize import words
 
 # A measure qualified per head, per area, per year…: 人均地区生产总值 is not 地区生产总值.
 MEASURE_QUALIFIERS = ("人均", "地均", "楼均", "户均", "亩均", "年均", "日均", "月均")
@@ -64,6 +65,7 @@ class Asks:
     responsible: bool = False  # 由哪个单位牵头 / 谁负责
     listing: bool = False  # 有哪些 / 哪几项
     count: int | None = None  # 「十项行动」, 「三大目标」: how many items the list should have
+    asked_noun: str = ""  # 「打造什么政务服务品牌」 → 品牌: the kind of thing the answer names
     definition: bool = False  # 指的是什么 / 怎样定义: a definition (是指…)
     penalty: bool = False  # 罚多少 / 怎么罚: the penalty part of a rule
 
@@ -79,7 +81,21 @@ def read_question(question: str) -> Asks:
                 date=bool(_DATE_ASKED.search(question)),
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
                 count=count if count and 2 <= count <= 20 else None,
-                definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)))
+                definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)),
+                asked_noun=_asked_noun(question))
+
+
+# 「以什么为主题」「召开了什么会议」「打造什么政务服务品牌」: the words after 什么 up to a break.
+_WHAT = re.compile(r"(?:什么|哪个|哪一?种|何种)([^，,。？?；;！!、]{1,12})")
+
+
+def _asked_noun(question: str) -> str:
+    """The last word of the phrase a 什么 asks about: the answer names a thing of that kind."""
+    found = _WHAT.search(question)
+    if not found:
+        return ""
+    tail = [w for w in words(found.group(1)) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+    return tail[-1] if tail else ""
 
 
 def question_figures(question: str) -> tuple[str, ...]:

@@ -79,6 +79,8 @@ def _phrase_value(phrase: str, terms: Sequence[str], asks_figure: bool, asks: As
     asked = {str(y) for y in asks.years} if asks is not None else set()
     figures = [f for f in quantities(phrase) if f not in asked]  # 「到2027年」 is the asking, not the answer
     value = sum(1 for t in terms if t in flat and t not in asked) + (0.5 if asks_figure and figures else 0.0)
+    if asks is not None and asks.asked_noun and asks.asked_noun in flat:
+        value += 0.5  # 「优化打造“天府蓉易办”品牌」 names the 品牌 asked for; 「优化政务服务流程」 does not
     if asks is not None:
         # 人均地区生产总值 answers no question on 地区生产总值; another year's figure answers no
         # question on this year's.
