@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,17 +23,19 @@ from index.changes import Parsed, clauses_hash, list_sources, parse_sources, par
 from index.embed import Embedder, EmbeddingCache, embed_with_cache
 from index.ingest.load import DEFAULT_MAX_BYTES
 from index.reader import IndexReader, open_index  # noqa: F401  (the reading side, re-exported)
+from index.store import sentences as sentence_store
 from index.store.chroma import ClauseStore, row_id
 from index.store.keyword import KeywordIndex, Segment, merge
-from index.store import sentences as sentence_store
+from index.store.records import packed
 from index.store.versions import (DocumentRecord, IndexLayout, VersionManifest, Versions, generation_name,
                                   mark_written_here)
 from qa.core.errors import PolicyQAError, UnreadableFile
-from qa.core.types import BuildReport, Clause, Skipped
+from qa.core.types import BuildReport, Clause, DocumentMeta, Skipped
 
 # Bump when what a generation stores changes (row metadata, keyword tokens): the next build
 # rebuilds everything instead of mixing layouts.
-INDEX_FORMAT = 4  # 3: sentence vectors (index/store/sentences.py); 4: one JSON record per row (store/records.py)
+INDEX_FORMAT = 5  # 3: sentence vectors (index/store/sentences.py); 4: one JSON record per row (store/records.py);
+# 5: records in the keyword segments, rows hold vectors and filter keys only (store/keyword.py)
 MAX_SEGMENTS = 8  # beyond this, the small segments are merged into one
 
 # stage ("read" | "embed" | "sentences" | "store"), done, total: index/ reports, the faces draw.
@@ -74,8 +77,10 @@ def build_index(
             f"The corpus folder {corpus_dir} does not exist.", hint="Set POLICYQA_CORPUS or pass --corpus DIR."
         )
     layout = IndexLayout(index_dir, index_name, on_server=bool(chroma_host))
-    with layout.build_lock(chroma_host, chroma_port):
-        store = ClauseStore(layout.chroma, chroma_host, chroma_port)
+    # On a server the lease and the build share one client; an embedded store opens under the lock.
+    served = ClauseStore(layout.chroma, chroma_host, chroma_port) if chroma_host else None
+    with layout.build_lock(chroma_host, chroma_port, served):
+        store = served or ClauseStore(layout.chroma)
         versions = Versions(layout, store)
         previous = _recover(versions)
         parser = parser_fingerprint(chunk_tokens, INDEX_FORMAT)
@@ -101,7 +106,7 @@ def build_index(
                 embedded=embedded, reused=sum(d.clauses for d in plan.documents) - embedded, removed_documents=plan.removed,
                 seconds=time.monotonic() - started, index_dir=str(layout.root), added=plan.added,
                 changed=plan.changed, generation=generation, unchanged=unchanged, model_id=embedder.model_id,
-                store=store.location, duplicates=_duplicates([p.document for p in plan.written]),
+                store=store.location, duplicates=plan.duplicates,
             )
 
         if not plan.touches_anything:
@@ -110,8 +115,11 @@ def build_index(
             on_built()
             return report(0, previous.generation, unchanged=True)
         _check_unique_ids(plan.clauses)
-        vectors, embedded, sentences = _embed(embedder, plan, layout, Path(cache_dir), progress)
-        manifest = _write(versions, plan, vectors, embedder, chunk_tokens, corpus_dir, parser, progress, sentences)
+        with ThreadPoolExecutor(1) as side:  # reported only: found beside the build's waits on the store
+            duplicates = side.submit(_duplicates, [p.document for p in plan.written])
+            vectors, embedded, sentences = _embed(embedder, plan, layout, Path(cache_dir), progress)
+            manifest = _write(versions, plan, vectors, embedder, chunk_tokens, corpus_dir, parser, progress, sentences)
+            plan.duplicates = duplicates.result()
         on_built()
         if not full:  # what this build retired, by id (a where would scan the whole collection)
             store.delete_rows(manifest.collection, plan.retired_rows)
@@ -137,7 +145,7 @@ class _Plan:
                     self.documents.append(old)
                 continue  # unreadable now: it leaves the index
             record = DocumentRecord(new.document.document.meta, str(source.path), source.key,
-                                    len(new.document.clauses), clauses_hash(new.document))
+                                    len(new.document.clauses), new.clauses_hash or clauses_hash(new.document))
             if old is None or old.clauses_hash != record.clauses_hash:
                 self.written.append(new)
             self.documents.append(record)
@@ -145,14 +153,15 @@ class _Plan:
         written = {p.source.doc_id for p in self.written}
         known = {d.meta.doc_id: d for d in previous.documents} if previous else {}
         self.added = tuple(p.source.doc_id for p in self.written if p.source.doc_id not in known)
-        self.changed = tuple(p.source.doc_id for p in self.written
-                             if p.source.doc_id in known and known[p.source.doc_id].clauses_hash != clauses_hash(p.document))
+        self.changed = tuple(p.source.doc_id for p in self.written if p.source.doc_id in known
+                             and known[p.source.doc_id].clauses_hash != (p.clauses_hash or clauses_hash(p.document)))
         self.removed = tuple(d for d in known if d not in kept or d not in now)
         self.retired = tuple(sorted((written & set(known)) | set(self.removed)))
         self.clauses: list[Clause] = [c for p in self.written for c in p.document.clauses]
         self.records_changed = previous is not None and tuple(self.documents) != previous.documents
         self.touches_anything = full or bool(written or self.removed)
         self.retired_rows: list[str] = []  # store ids _write hid from the new generation
+        self.duplicates: tuple[str, ...] = ()
 
 
 def _embed(embedder: Embedder, plan: _Plan, layout: IndexLayout, cache_dir: Path,
@@ -201,15 +210,20 @@ def _write(versions: Versions, plan: _Plan, vectors: np.ndarray, embedder: Embed
         collection = previous.collection
         versions.set_pointer(previous.generation, pending=True)  # readers filter by generation from now
     metas = {p.document.document.meta.doc_id: p.document.document.meta for p in plan.written}
-    seqs = [i for p in plan.written for i in range(len(p.document.clauses))]
-    step = 1024
-    for start in range(0, len(plan.clauses), step):
-        store.add(collection, plan.clauses[start : start + step], vectors[start : start + step], metas,
-                  generation=number, seqs=seqs[start : start + step])
-        progress("store", min(start + step, len(plan.clauses)), len(plan.clauses))
+    sent = [0]
+
+    def stored(rows: int) -> None:
+        sent[0] += rows
+        progress("store", sent[0], len(plan.clauses))
+
+    # The keyword segment (postings, records) is built and stored while the server takes the rows:
+    # that upload waits on the server, this is the client's CPU (5 s per 10k clauses).
+    with ThreadPoolExecutor(1) as side:
+        keyword = side.submit(_keyword_segments, versions, plan, number, metas)
+        store.add_rows(collection, plan.clauses, vectors, metas, number, stored)
+        segments = keyword.result()
     if not plan.full:
-        plan.retired_rows = store.retire(collection, plan.retired, number)
-    segments = _keyword_segments(versions, plan, number)
+        plan.retired_rows = store.retire(collection, _live_rows(versions, plan), number)
     manifest = VersionManifest(
         generation=generation, collection=collection, model_id=embedder.model_id, dim=int(vectors.shape[1]),
         chunk_tokens=chunk_tokens, store=store.location,
@@ -222,13 +236,15 @@ def _write(versions: Versions, plan: _Plan, vectors: np.ndarray, embedder: Embed
     return manifest
 
 
-def _keyword_segments(versions: Versions, plan: _Plan, number: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The previous segments with the retired documents marked deleted, plus one for the new rows;
-    small segments merged when there are too many, all of them when a quarter is deleted."""
+def _keyword_segments(versions: Versions, plan: _Plan, number: int, metas: Mapping[str, DocumentMeta]
+                      ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The previous segments with the retired documents marked deleted, plus one for the new rows
+    (their postings and clause records); small segments merged when there are too many, all of
+    them when a quarter is deleted."""
     old = [] if plan.full else [(name, (*deleted, *plan.retired)) for name, deleted in plan.previous.segments]
     name = f"s{number:04d}-{uuid.uuid4().hex[:8]}"  # never reused: a killed build's segment may linger
     fresh = Segment.build(name, [row_id(c.clause_id, number) for c in plan.clauses], [c.doc_id for c in plan.clauses],
-                          [t for p in plan.written for t in p.tokens])
+                          [t for p in plan.written for t in p.tokens], [packed(c, metas[c.doc_id]) for c in plan.clauses])
     opened = [(versions.segment(old_name), deleted) for old_name, deleted in old] + ([(fresh, ())] if fresh.size else [])
     opened = [(s, d) for s, d in opened if len(s.rows_of(d)) < s.size]  # wholly deleted: dropped
     index = KeywordIndex([s for s, _ in opened], [d for _, d in opened])
@@ -243,6 +259,15 @@ def _keyword_segments(versions: Versions, plan: _Plan, number: int) -> tuple[tup
         if not (versions.layout.keyword / segment.name).exists():
             versions.put_segment(segment)
     return tuple((s.name, tuple(sorted(set(d)))) for s, d in opened)
+
+
+def _live_rows(versions: Versions, plan: _Plan) -> list[str]:
+    """The store ids of the rows of the retired documents that the previous generation sees."""
+    retired, ids = set(plan.retired), []
+    for name, deleted in plan.previous.segments if retired else ():
+        segment = versions.segment(name)
+        ids += [str(i) for i in np.asarray(segment.ids)[segment.rows_of(retired - set(deleted))]]
+    return ids
 
 
 def _manifest(previous: VersionManifest, documents: Sequence[DocumentRecord]) -> VersionManifest:

@@ -18,6 +18,7 @@ from typing import TypeVar
 import numpy as np
 
 from index.store.chroma import ClauseStore, document_matches, row_generation
+from index.store.clause_records import ClauseRecords, records_of
 from index.store.keyword import KeywordIndex
 from index.store.sentences import SentenceVectors, listing
 from index.store.versions import (IndexLayout, VersionManifest, Versions, folder_bytes, pointer_moves,
@@ -119,15 +120,12 @@ class IndexReader:
 
     def bm25_search(self, query_search_text: str, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
         def read(m: VersionManifest) -> list[tuple[str, float]]:
-            if self._keyword is None:
-                segments = [self._versions.segment(name) for name, _ in m.segments]
-                self._keyword = KeywordIndex(segments, [set(d) for _, d in m.segments])
             docs = ids = None
             if filters is not None and not filters.is_empty():
                 docs = {d.meta.doc_id for d in m.documents if document_matches(d.meta, filters)}
                 if getattr(filters, "lead_units", ()):
                     ids = set(self._store.ids_where(m.collection, filters, at=m.number))
-            return self._keyword.search(query_search_text, k, docs, ids)
+            return self._keyword_index(m).search(query_search_text, k, docs, ids)
 
         scored = self._retrying(read)
         clauses = self._by_store_id([i for i, _ in scored])
@@ -141,7 +139,17 @@ class IndexReader:
             self._sentences = SentenceVectors.open(self._layout.root, listing(manifest))
         return self._sentences.get(wanted)
 
+    def _keyword_index(self, m: VersionManifest) -> KeywordIndex:
+        if self._keyword is None:
+            segments = [self._versions.segment(name) for name, _ in m.segments]
+            self._keyword = KeywordIndex(segments, [set(d) for _, d in m.segments])
+        return self._keyword
+
     # --- clause records --------------------------------------------------------------------------
+    def _records(self, m: VersionManifest) -> ClauseRecords:
+        """In the keyword segments (index format 5), or in the Chroma rows of an older index."""
+        return records_of(self._keyword_index(m), self._store, m.collection, m.number)
+
     def _by_store_id(self, ids: Sequence[str]) -> dict[str, Clause]:
         with self._lock:
             found = {i: self._rows[i] for i in ids if i in self._rows}
@@ -150,7 +158,7 @@ class IndexReader:
         missing = [i for i in ids if i not in found]
         if missing:
             asked = {i.rpartition("@")[0] or i: i for i in missing}
-            for clause in self._retrying(lambda m: self._store.get(m.collection, missing)):
+            for clause in self._retrying(lambda m: self._records(m).by_store_id(missing)):
                 store_id = asked.get(clause.clause_id, clause.clause_id)
                 found[store_id] = clause
                 self._remember(store_id, clause)
@@ -173,7 +181,7 @@ class IndexReader:
         missing = [c for c in clause_ids if c not in known]
         if missing:
             for clause_id, (store_id, clause) in self._retrying(
-                    lambda m: self._store.get_visible(m.collection, missing, m.number)).items():
+                    lambda m: self._records(m).visible(missing)).items():
                 self._remember(store_id, clause)
                 known[clause_id] = store_id
         found = self._by_store_id(list(dict.fromkeys(known.values())))
@@ -186,7 +194,7 @@ class IndexReader:
         if doc_id is not None and self._all is not None:  # the answerer reads whole documents per question
             return [c for c in self._all if c.doc_id == doc_id]
         if doc_id is not None:
-            return self._retrying(lambda m: self._store.all(m.collection, doc_id, at=m.number))
+            return self._retrying(lambda m: self._records(m).document(doc_id))
         if self._all is not None:
             return self._all
         every = [c for d in manifest.documents for c in self.clauses(d.meta.doc_id)]

@@ -22,6 +22,10 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 SHINGLE = 8
 SKETCH = 32  # smallest shingle hashes kept per text: texts that share none are never compared
 NEAR_DUPLICATE = 0.9  # share of shingles two texts must have in common (Jaccard)
+# Pairs whose sketches estimate less are not compared in full: at J = 0.9 a 32-hash estimate has a
+# standard deviation of about 0.05, so 0.6 loses no near duplicate; the full comparison (sets of
+# thousands of shingles) made the check quadratic in practice (4.6 s of a 10k-clause build, 200 docs).
+SKETCH_FLOOR = 0.6
 MIN_CLAUSE_CHARS = 30  # shorter texts (headings, 「本法自…施行」) repeat across documents by nature
 
 
@@ -82,18 +86,28 @@ def _duplicate_documents(documents: list[ParsedDocument]) -> list[DuplicateDocum
     # Bottom-k sketches: two texts sharing 90% of their shingles share some of their smallest
     # hashes, so only pairs meeting in a sketch bucket are compared (no all-pairs pass).
     buckets: dict[int, list[str]] = defaultdict(list)
-    for doc_id, (_, shingles) in candidates.items():
-        for value in sorted(shingles)[:SKETCH]:
+    sketches = {doc_id: sorted(shingles)[:SKETCH] for doc_id, (_, shingles) in candidates.items()}
+    for doc_id, sketch in sketches.items():
+        for value in sketch:
             buckets[value].append(doc_id)
     pairs = {(a, b) for ids in buckets.values() for i, a in enumerate(ids) for b in ids[i + 1:]}
     for a, b in sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]])):
         (text_a, sh_a), (text_b, sh_b) = candidates[a], candidates[b]
         if text_a == text_b or min(len(text_a), len(text_b)) < NEAR_DUPLICATE * max(len(text_a), len(text_b)):
             continue  # identical (reported above) or too different in length to be one text
+        if _estimate(sketches[a], sketches[b]) < SKETCH_FLOOR:
+            continue  # documents that share a few common sentences meet in a bucket; most pairs end here
         similarity = len(sh_a & sh_b) / len(sh_a | sh_b)
         if similarity >= NEAR_DUPLICATE:
             found.append(DuplicateDocuments((a, b), round(similarity, 3)))
     return found
+
+
+def _estimate(a: list[int], b: list[int]) -> float:
+    """Bottom-k estimate of the Jaccard similarity from two sketches."""
+    union = sorted(set(a) | set(b))[:SKETCH]
+    both = set(a) & set(b)
+    return sum(1 for value in union if value in both) / len(union) if union else 1.0
 
 
 def _duplicate_clauses(documents: list[ParsedDocument]) -> list[DuplicateClause]:

@@ -1,11 +1,15 @@
-"""Clause ↔ Chroma row, and filters: one meaning for Chroma's where and for the keyword side.
+"""Clause ↔ Chroma row and record, and filters: one meaning for Chroma's where and for the keyword side.
 
-A row keeps as separate metadata only the keys a where clause names (document, issuer, date,
-lead units, and the generation keys chroma.py adds); everything else, the clause text included,
-is one JSON record. Chroma's local store writes one indexed row per metadata key and a
-trigram full-text index over every document: measured on this machine (5,000 rows, `chroma
+A row keeps as metadata only the keys a where clause names (document, issuer, date, lead units,
+and the generation keys chroma.py adds). The clause itself, text included, is one JSON record
+(`packed`) kept in the generation's record segments beside the keyword postings (format 5); rows
+of format 4 carried that record as metadata too (`to_metadata`, still read).
+
+Chroma's local store writes one indexed row per metadata key and a trigram full-text index over
+every document: measured on this machine (5,000 rows, `chroma
 run`), 25 keys plus the text as a document cost the server 3.6 ms of CPU per row, the filter
-keys plus one record 2.7 ms, vectors alone 0.8 ms.
+keys plus one record 2.7 ms, vectors alone 0.8 ms; (4,096 rows, 2026-12) filter and generation
+keys alone 1.0 ms, with the record 1.6–2.4 ms and 2–3× the wall time.
 """
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ PATH_SEPARATOR = " > "
 RECORD = "r"  # the metadata key holding the JSON record
 
 
-def to_metadata(clause: Clause, meta: DocumentMeta) -> dict[str, str | int]:
-    record = {
+def _record(clause: Clause, meta: DocumentMeta) -> dict:
+    return {
         "title": clause.doc_title, "date": meta.date, "ref": clause.ref, "path": list(clause.path),
         "labels": list(clause.labels), "heading": clause.heading, "ordinal": clause.ordinal, "level": clause.level,
         "part": clause.part, "parts": clause.parts, "parent": clause.parent_id or "", "start": clause.start,
@@ -28,15 +32,34 @@ def to_metadata(clause: Clause, meta: DocumentMeta) -> dict[str, str | int]:
         "responsible": list(clause.responsible_units), "items": [list(item) for item in clause.items],
         "aligned": clause.aligned, "text": clause.text,
     }
+
+
+def filter_metadata(clause: Clause, meta: DocumentMeta) -> dict[str, str | int | list[str]]:
+    """The keys a where clause names, and nothing else (a row of the packed layout)."""
     return {
         "doc_id": clause.doc_id,
         "issuer": meta.issuer,
         "date_int": document_date_int(meta),
-        RECORD: json.dumps(record, ensure_ascii=False),
         # A list, so that where {"lead_units": {"$contains": unit}} filters; Chroma refuses an
         # empty list, so a clause without a note has no such key.
         **({"lead_units": list(clause.lead_units)} if clause.lead_units else {}),
     }
+
+
+def to_metadata(clause: Clause, meta: DocumentMeta) -> dict[str, str | int]:
+    """A row of the one-record layout (format 4): filter keys plus the record."""
+    return {**filter_metadata(clause, meta), RECORD: json.dumps(_record(clause, meta), ensure_ascii=False)}
+
+
+def packed(clause: Clause, meta: DocumentMeta) -> str:
+    """The whole clause as one JSON text, for the record segments (index/store/keyword.py)."""
+    return json.dumps({**_record(clause, meta), "id": clause.clause_id, "doc": clause.doc_id,
+                       "lead": list(clause.lead_units)}, ensure_ascii=False)
+
+
+def unpacked(text: str) -> Clause:
+    r = json.loads(text)
+    return _from_dict(r["id"], r["doc"], r["lead"], r, None)
 
 
 def from_record(clause_id: str, meta: dict, text: str | None = None) -> Clause:
@@ -44,13 +67,16 @@ def from_record(clause_id: str, meta: dict, text: str | None = None) -> Clause:
     so an index opened before its automatic rebuild answers."""
     if RECORD not in meta:
         return _from_flat(clause_id, meta, text or "")
-    r = json.loads(meta[RECORD])
+    return _from_dict(clause_id, meta["doc_id"], meta.get("lead_units") or (), json.loads(meta[RECORD]), text)
+
+
+def _from_dict(clause_id: str, doc_id: str, lead_units, r: dict, text: str | None) -> Clause:
     return Clause(
-        clause_id=clause_id, doc_id=meta["doc_id"], doc_title=r["title"], ref=r["ref"], path=tuple(r["path"]),
+        clause_id=clause_id, doc_id=doc_id, doc_title=r["title"], ref=r["ref"], path=tuple(r["path"]),
         labels=tuple(r["labels"]), heading=r["heading"], text=r["text"] if text is None else text,
         search_text=r["search"], start=int(r["start"]), end=int(r["end"]), ordinal=int(r["ordinal"]),
         level=int(r["level"]), part=int(r["part"]), parts=int(r["parts"]), parent_id=r["parent"] or None,
-        page=int(r["page"] or 0) or None, lead_units=tuple(meta.get("lead_units") or ()),
+        page=int(r["page"] or 0) or None, lead_units=tuple(lead_units),
         responsible_units=tuple(r["responsible"]), items=tuple((str(a), int(b), int(c)) for a, b, c in r["items"]),
         aligned=bool(r["aligned"]),
     )

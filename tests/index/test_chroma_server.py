@@ -45,10 +45,12 @@ def test_build_and_query_through_a_chroma_server(chroma_server, built_service, t
     names = ClauseStore(host="127.0.0.1", port=chroma_server).collection_names("policyqa_")
     reader._state(force=True)  # another process's reader would look within POINTER_TTL
     assert reader.stats()["generation"] == rebuilt.generation != report.generation
-    # The old generation's collection was dropped from the server; the meta collections stay
-    # (and the build's lease is gone).
+    # The old generation's collection and keyword segments were dropped from the server; the meta
+    # collections and the new generation's segments stay (and the build's lease is gone).
     layout = IndexLayout(index_dir, on_server=True)
-    assert sorted(names) == sorted([reader.stats()["collection"], layout.meta_collection, layout.blob_collection])
+    segments = [f"{layout.collection_prefix}_k_{name}" for name, _ in reader._state().segments]
+    assert segments and sorted(names) == sorted([reader.stats()["collection"], layout.meta_collection,
+                                                 layout.blob_collection, *segments])
 
 
 def test_unreachable_server_names_host_and_port(tmp_path, corpus_dir):

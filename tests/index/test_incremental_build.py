@@ -184,6 +184,7 @@ def test_rows_of_the_previous_layout_still_read_and_the_next_build_rebuilds(tmp_
     store = ClauseStore(layout.chroma)
     versions = Versions(layout, store)
     manifest = versions.manifest(versions.pointer()[0])
+    _records_back_in_rows(tmp_path / "index", store, versions, manifest)
     # Rewrite every row as format 2 wrote it: flat metadata keys, the text as the document.
     rows = store._on(manifest.collection, lambda c: c.get(include=["metadatas", "embeddings"]))
     flat = []
@@ -205,7 +206,35 @@ def test_rows_of_the_previous_layout_still_read_and_the_next_build_rebuilds(tmp_
     assert any("综合管廊" in c.text for c in reader.clauses("beta"))
     rebuilt = build_index(corpus, tmp_path / "index", embedder, tmp_path / "cache")
     assert rebuilt.embedded + rebuilt.reused == rebuilt.clauses and not rebuilt.unchanged  # all rewritten
-    assert chroma.RECORD in store._on(rebuilt_collection(tmp_path / "index"), lambda c: c.get(limit=1))["metadatas"][0]
+    row = store._on(rebuilt_collection(tmp_path / "index"), lambda c: c.get(limit=1))["metadatas"][0]
+    assert chroma.RECORD not in row and row["doc_id"] in {"alpha", "beta"}  # format 5: filter keys only
+    rebuilt_versions = Versions(layout, ClauseStore(layout.chroma))
+    names = [name for name, _ in rebuilt_versions.manifest(rebuilt_versions.pointer()[0]).segments]
+    assert names and all(rebuilt_versions.segment(name).has_records for name in names)
+    assert any("综合管廊" in c.text for c in open_index(tmp_path / "index", embedder).clauses("beta"))
+
+
+def _records_back_in_rows(index_dir, store, versions, manifest) -> None:
+    """Makes a format-5 index look as format 4 left it: the records in the Chroma rows, keyword
+    segments without them."""
+    import shutil
+
+    from index.store.keyword import Segment
+
+    reader = open_index(index_dir, StandInEmbedder())
+    clauses = reader.clauses()
+    metas = {d.meta.doc_id: d.meta for d in manifest.documents}
+    rows = store._on(manifest.collection, lambda c: c.get(include=["embeddings"]))
+    vectors = dict(zip(rows["ids"], rows["embeddings"]))
+    store._on(manifest.collection, lambda c: c.delete(ids=rows["ids"]))
+    seqs = [i for d in manifest.documents for i in range(d.clauses)]
+    store.add(manifest.collection, clauses, [vectors[f"{c.clause_id}@{manifest.number}"] for c in clauses], metas,
+              generation=manifest.number, seqs=seqs)
+    for name, _ in manifest.segments:
+        folder = versions.layout.keyword / name
+        segment = Segment.load(folder, mmap=False)
+        shutil.rmtree(folder)
+        replace(segment, recs=None, recptr=None, order=None).save(folder)
 
 
 def rebuilt_collection(index_dir) -> str:
