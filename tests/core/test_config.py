@@ -37,13 +37,14 @@ def test_overrides_keep_the_types_of_the_defaults():
 
 
 @pytest.mark.slow
-def test_the_service_answers_with_the_corpus_tuning(built_settings, tmp_path):
+def test_the_service_answers_with_the_corpus_tuning(built_service, tmp_path):
     """The same index, read with a corpus config that lists one nearest clause with a refusal
     and ranks by BM25 alone."""
     from qa.service import PolicyQA
 
     (tmp_path / CORPUS_CONFIG).write_text("[tuning.retrieval]\nnearest = 1\n\n[tuning.fusion]\ndense_weight = 0\n",
                                           encoding="utf-8")
+    built_settings = built_service.settings  # the fixture builds the index this test reads
     tuned = PolicyQA(built_settings.model_copy(update={"corpus_dir": tmp_path}))
     default = PolicyQA(built_settings)
     question = "上海市2019年的房价调控政策是什么？"
