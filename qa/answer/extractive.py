@@ -222,11 +222,14 @@ class ExtractiveAnswerer:
             said = f"{without_label(c.lead)} {c.sentence}"  # 「当日办结」 answers 时限 as 3个工作日 does
             return any(f not in named for f in quantities(said)) or (asks.duration and has_duration(said))
 
-        if asks.figure:  # among near-equal sentences, the one with a figure answers 多少
-            ranked.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
-        if asks.definition:  # 「“两用物项”指的是什么」: among near-equal sentences, the one saying 是指
-            ranked.sort(key=lambda c: -(c.score + (self.selection.definition_bonus if DEFINES.search(c.sentence) else 0.0)))
-        best = ranked[0]
+        def prefer(found: list[Candidate]) -> list[Candidate]:
+            if asks.figure:  # among near-equal sentences, the one with a figure answers 多少
+                found.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
+            if asks.definition:  # 「“两用物项”指的是什么」: among near-equal sentences, the one saying 是指
+                found.sort(key=lambda c: -(c.score + (self.selection.definition_bonus if DEFINES.search(c.sentence) else 0.0)))
+            return found
+
+        best = prefer(ranked)[0]
         context = to_search_text(" ".join(f"{i.hit.clause.doc_title} {i.text}" for i in items))
         evidence = Evidence(
             coverage=best.coverage,
@@ -238,9 +241,7 @@ class ExtractiveAnswerer:
                                                       self.weights(), self.thresholds),
         )
         if wording and wording != question:
-            ranked = self.candidates(wording, items, shelf, asked=question)
-            if asks.figure:
-                ranked.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
+            ranked = prefer(self.candidates(wording, items, shelf, asked=question))
         return ranked, evidence
 
     def answer(self, question: str, items: Sequence[ContextItem], language: str = "zh",
@@ -282,14 +283,15 @@ class ExtractiveAnswerer:
         weights = self.weights()
         heading = named_list(terms, asks, shelf, weights, self.selection)
         counted = named_list(terms, asks, shelf, weights, self.selection, counted=True) if asks.count else None
-        says_all = len(_SEPARATOR.findall(best.sentence)) >= max(2, (asks.count or 3) - 1)
+        needed = max(2, (asks.count or 3) - 1)  # separators between as many items as asked
+        says_all = len(_SEPARATOR.findall(best.sentence)) >= needed
         if counted and not says_all:  # exactly as many items as asked, sharing the word counted
             return [d for d in (heading, counted) if d]
         other = counted or announced_list(best.item, asks.count, terms, self.selection) \
             or ordinal_list(best.item, asks.count, self.selection) \
             or sibling_list(best.sentence, best.item, shelf, self.selection.max_quote_chars)
         announced = re.search(r"[：:]([^：:]+)$", best.sentence)
-        if announced and len(_ITEM_BREAK.findall(announced.group(1))) >= max(2, (asks.count or 3) - 1):
+        if announced and len(_ITEM_BREAK.findall(announced.group(1))) >= needed:
             return [d for d in (sentence, heading, other) if d]
         ordered = [heading] + ([sentence, other] if says_all else [other, sentence])
         return [d for d in ordered if d]

@@ -129,19 +129,27 @@ def after_colon(quote: str, item: ContextItem, shelf: Shelf,
 _ORDINAL_ITEM = re.compile(r"(?:^|(?<=[。；;！\s>]))([一二三四五六七八九十]{1,2})是")
 
 
-def _ordinal_run(children: Sequence[tuple[Clause, str]]) -> list[tuple[Clause, str]]:
-    """The children that open 一是, 二是, 三是… in order (the longest such run), or []."""
-    best: list[tuple[Clause, str]] = []
-    run: list[tuple[Clause, str]] = []
-    for child in children:
-        opened = _ORDINAL_ITEM.match(child[1].strip())
-        number = cn_to_int(opened.group(1)) if opened else None
+def _ordinal_number(text: str) -> int | None:
+    opened = _ORDINAL_ITEM.match(text.strip())
+    return cn_to_int(opened.group(1)) if opened else None
+
+
+def _longest_run(numbers: Sequence[int | None]) -> list[int]:
+    """Positions of the longest stretch numbered 1, 2, 3… without a gap (two or more), or []."""
+    best: list[int] = []
+    run: list[int] = []
+    for position, number in enumerate(numbers):
         if number == len(run) + 1:
-            run.append(child)
-        else:
-            run = [child] if number == 1 else []
+            run.append(position)
+        elif number == 1:
+            run = [position]
         best = run if len(run) > len(best) else best
     return list(best) if len(best) >= 2 else []
+
+
+def _ordinal_run(children: Sequence[tuple[Clause, str]]) -> list[tuple[Clause, str]]:
+    """The children that open 一是, 二是, 三是… in order (the longest such run), or []."""
+    return [children[i] for i in _longest_run([_ordinal_number(text) for _, text in children])]
 
 
 def ordinal_list(best_item: ContextItem, count: int | None,
@@ -149,14 +157,9 @@ def ordinal_list(best_item: ContextItem, count: int | None,
     """The items a clause counts in its running text (一是……二是……三是……), each by its first
     sentence, when they run 一, 二, 三… without a gap and there are as many as asked (if counted)."""
     text = best_item.text
-    starts = [(cn_to_int(m.group(1)), m.start()) for m in _ORDINAL_ITEM.finditer(text)]
-    run: list[int] = []
-    for number, start in starts:
-        if number == len(run) + 1:
-            run.append(start)
-        elif number == 1:  # a second run begins: keep the longer
-            run = run if len(run) >= 2 else [start]
-    if len(run) < 2 or (count and len(run) != count):
+    found = list(_ORDINAL_ITEM.finditer(text))
+    run = [found[i].start() for i in _longest_run([cn_to_int(m.group(1)) for m in found])]
+    if not run or (count and len(run) != count):
         return None
     labels = [item_label(text[start:], selection.max_quote_chars) for start in run[: selection.max_list_items]]
     return entries_answer([(best_item.n, label) for label in labels])

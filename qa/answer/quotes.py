@@ -7,10 +7,9 @@ import re
 from collections.abc import Sequence
 
 from qa.answer.asks import MEASURE_QUALIFIERS, PENALTY, Asks, years_in
-from qa.core.config import TUNING, AnswerSelection
+from qa.core.config import TUNING
 from qa.core.numerals import quantities
 from qa.core.text import sentence_ends, sentences, to_search_text
-from qa.core.types import ContextItem
 
 _PHRASE = re.compile(r"[^，,：:]+[，,：:]?")
 LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")

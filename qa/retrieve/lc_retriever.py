@@ -7,6 +7,7 @@ itself is hybrid.py's, shared through `Searching`, so both give the same hits.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -34,9 +35,7 @@ class HybridRetriever(Searching, BaseRetriever):
     @classmethod
     def of(cls, search: HybridSearch) -> HybridRetriever:
         """The LangChain retriever doing what `search` does."""
-        return cls(reader=search.reader, embedder=search.embedder, k=search.k,
-                   max_question_chars=search.max_question_chars, fusion=search.fusion, sources=search.sources,
-                   english_cache=search.english_cache)
+        return cls(**{field.name: getattr(search, field.name) for field in fields(search)})
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
