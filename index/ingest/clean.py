@@ -10,6 +10,7 @@ not a sentence, so body text mentioning 版权 or 地址 survives.
 """
 from __future__ import annotations
 
+import html
 import re
 
 from index.ingest import pdf_text as clean_pdf
@@ -63,13 +64,19 @@ _CHROME = re.compile(
             r"^(相关|相關)(政策|链接|鏈接|文件|文章|专题|專題|稿件|解读|解讀|报道|報道)",
             r"^(通信地址|通讯地址|通訊地址|邮政编码|郵政編碼|网站标识码|網站標識碼)\s*[:：]",
             # page controls: font size, print and close buttons, share widgets
-            r"^【?\s*(字体|字體|字号|字號)\s*[:：]",
+            r"^【?\s*(字体|字體|字号|字號)\s*[:：]|(字体|字體|字号|字號)\s*[:：]\s*[\[【(（]?\s*[大中小]",
             r"^(Aa|[|｜])$|^([大中小]\s*[|｜]\s*)+[大中小]$",  # 「小 | 中 | 大」; lone 大/中/小 only after 字体 (web_furniture)
             r"^[\[【(（]?\s*(打印|打印正文|打印本页|列印|关闭|关闭窗口|收藏|返回|返回顶部)\s*[\]】)）]?$",
             r"^(微博|微信|QQ|QQ空间|人人网|豆瓣|朋友圈|抖音|\s)+$|分享至朋友圈|分享到朋友圈|打开微信",
             r"浏览器.{0,20}(版本|内核|升级)|(升级|更换).{0,10}浏览器",
             # visit counters: 浏览次数：1234
             r"(浏览|瀏覽|阅读|閱讀|点击|點擊)(次数|次數|量|数|數)\s*[:：]?\s*\d*$",
+            r"^[^\s:：]{1,8}\s*[:：]\s*https?://\S+$",  # 「原文: https://…」: a capture's link to its page
+            # a leaving-the-site dialog and its buttons, the desktop/mobile switch, a print button
+            # with its caption, a related-posts box
+            r"(即将|将要|將要|即將)(离开|離開).{0,20}(网站|網站|页面|頁面)|^(继续访问|繼續訪問|取消|确定|確定|温馨提示|溫馨提示|\s)+$",
+            r"^(电脑版|電腦版|手机版|手機版|移动版|移動版|PC版)$|^[\[【]\s*(打印|列印)\s*[\]】]",
+            r"(可能对|可能對)?以下(文章|内容|內容)感兴趣|你可能感兴趣|您可能感兴趣|猜你喜欢",
             # wiki licence and page-history lines
             r"知识共享|知識共享|Creative Commons|CC BY|GNU自由文档|GNU自由文檔|维基百科®|維基百科®|本页面最后(修订|编辑)于|本頁面最後(修訂|編輯)於",
         ]
@@ -94,7 +101,9 @@ def clean_text(text: str, fmt: str, paragraphs: bool = False) -> CleanText:
     if fmt in (FileFormat.MD, FileFormat.TXT):
         text = web.strip_front_matter(text)
     if fmt == FileFormat.MD:
-        text = web.join_broken_links(text)
+        # Markdown may carry HTML (「<p id="t1">&emsp;&emsp;<b>第一条</b>…</p>」 in a static-site
+        # capture): entities read as the characters they stand for, tags are dropped line by line.
+        text = web.join_broken_links(html.unescape(text))
     lines = _split_lines(text)
     total = sum(1 for line in lines if line.strip() and line != PAGE_BREAK)
     if fmt == FileFormat.MD:
@@ -206,6 +215,7 @@ _MD_RULES = [
     (re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])+)\]\([^)]*\)"), r"\1"),  # link text may hold 「[2020]」
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
     (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),  # 「_发布时间：…_」
 ]
 # 「**17** **．加大…**」: a converter closes and reopens bold around every run, so a label is cut
 # from its dot and 「“」 from its words; the space between the runs is the converter's, not the text's.
@@ -213,7 +223,13 @@ _MD_SPLIT_BOLD = re.compile(r"(?<=\S)(\*\*|__)[ \t]+\1(?=\S)")
 # 「6\.」「\[1\]」: Markdown escapes, which a reader never sees.
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_MD_SKIP = re.compile(r"^\s*(```|~~~|<!--.*-->$|([-*_])\s*(\2\s*){2,}$|\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|<(?:https?|ftp|mailto):[^<>\s]*>")  # and an autolink
+# An attribute list closing a line (「## 第一章 总则{align="center"}」, 「{#id .class}」)
+_MD_ATTRIBUTES = re.compile(r"\{\s*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s{}]+))"
+                            r"(?:\s+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s{}]+)))*\s*\}\s*$")
+# Markup of Markdown dialects that is never text: a container fence (「::: tip 修订信息」, 「:::」),
+# a generated table of contents (「[[toc]]」), a tab switch (「@tab 章节」).
+_MD_SKIP = re.compile(r"^\s*(:::|\[\[?toc\]\]?\s*$|@tab\b|```|~~~|<!--.*-->$|([-*_])\s*(\2\s*){2,}$|\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$)")
 
 
 def _join_bold_runs(m: re.Match) -> str:
@@ -237,5 +253,5 @@ def strip_markdown(line: str) -> list[str]:
     else:
         cells = [line]
     # a page laid out in a table cell keeps its paragraphs apart with <br>
-    return [part.strip() if len(cells) > 1 or _BR.search(line) else part
-            for cell in cells for part in _BR.split(cell) if part.strip()]
+    parts = (_MD_ATTRIBUTES.sub("", _HTML_TAG.sub("", part)) for cell in cells for part in _BR.split(cell))
+    return [part.strip() if len(cells) > 1 or _BR.search(line) else part for part in parts if part.strip()]

@@ -189,6 +189,33 @@ def test_markdown_markup_removed():
         "青川市行动计划", "一、总体目标", "到2026年，产业规模突破318亿元。", "指标", "目标", "机场", "4个"]
 
 
+def test_markdown_with_inline_html_entities_containers_and_attributes():
+    """A static-site capture (VuePress-style): articles wrapped in <p>/<b> with &emsp; entities,
+    an attribute list after a heading, a container fence, a generated contents line, a tab switch,
+    a table of contents of anchor links and an autolink to the original page."""
+    md = ("::: details 目录\n[[toc]]\n@tab 条目\n- [1](#t1)&emsp;[2](#t2)\n:::\n\n"
+          "## 第一章&emsp;总则{align=\"center\"}\n\n"
+          "<p id=\"t1\">&emsp;&emsp;<b>第一条</b>&emsp;为了规范管理，制定本办法。</p>\n"
+          "<p id=\"t2\">&emsp;&emsp;<b>第二条</b>&emsp;本办法所称A&amp;B，是指甲和乙。</p>\n\n"
+          "::: warning 原文链接\n<http://example.gov.cn/a/t1.html>\n:::\n")
+    assert clean_text(md, "md").text.split("\n") == [
+        "第一章 总则", "第一条 为了规范管理，制定本办法。", "第二条 本办法所称A&B，是指甲和乙。"]
+
+
+def test_leave_site_dialog_desktop_switch_print_button_and_related_box_are_chrome():
+    page = ("一、总体要求\n推动数字经济高质量发展，加快建设现代化产业体系。\n某某办公厅\n2025年1月27日\n"
+            "\\[打印\\]仅打印内容\n您可能对以下文章感兴趣\n电脑版\n温馨提示\n"
+            "# 您访问的链接即将离开某某部门户网站，是否继续？\n继续访问取消\n")
+    assert clean_text(page, "md").text.split("\n") == [
+        "一、总体要求", "推动数字经济高质量发展，加快建设现代化产业体系。", "某某办公厅", "2025年1月27日"]
+
+
+def test_italic_dateline_with_font_size_control_and_labelled_page_link_are_chrome():
+    page = ("某市关于加快发展的意见\n原文: https://www.example.gov.cn/zcwj/t1.shtml\n"
+            "_发布时间：2025-02-06_ _来源：某某网_ _字号：[大][中][小]_\n一、总体要求\n加快发展，制定本意见。\n")
+    assert clean_text(page, "md").text.split("\n") == ["某市关于加快发展的意见", "一、总体要求", "加快发展，制定本意见。"]
+
+
 def test_masthead_goes_a_split_title_stays():
     page = ("某某日报\n首页 | 要闻\n某市全面推进数字经济高质量发展\n三年行动方案\n2024-05-26 16:25:37 某市人民政府\n"
             "一、总体要求\n推动数字经济高质量发展，加快建设现代化产业体系。\n")
