@@ -163,7 +163,36 @@ def _best_decoding(data: bytes, decoded: dict[str, str]) -> str:
 
 
 def _read_text(path: Path) -> tuple[str, str]:
-    return decode_bytes(path.read_bytes(), path.name)
+    text, encoding = decode_bytes(path.read_bytes(), path.name)
+    return exported_record(text), encoding
+
+
+_CSV_HEADER = re.compile(r"\A\ufeff?[A-Za-z_][\w ]*(?:,[A-Za-z_][\w ]*)+\r?\n")
+_RECORD_TITLE = ("title", "name", "headline")
+_MIN_BODY_CHARS = 500
+
+
+def exported_record(text: str) -> str:
+    """A data export of one document (a CSV header of field names, then one record whose longest
+    field is the document, as scrapers save pages): that field, under the record's title when the
+    text does not open with it. Any other text is returned as it is."""
+    import csv
+    import io
+
+    if not _CSV_HEADER.match(text):
+        return text
+    try:
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error:
+        return text
+    if len(rows) != 1 or None in rows[0]:  # None: a record with more fields than the header
+        return text
+    record = {str(k).strip().lower(): (v or "") for k, v in rows[0].items()}
+    body = max(record.values(), key=len)
+    if len(body) < _MIN_BODY_CHARS:
+        return text
+    title = next((record[k].strip() for k in _RECORD_TITLE if record.get(k, "").strip()), "")
+    return f"{title}\n{body}" if title and title not in body[:200] else body
 
 
 # --- html, pdf, docx ---------------------------------------------------------------------------

@@ -151,7 +151,8 @@ def infer_meta(path: Path, raw_text: str, clean: CleanText) -> DocumentMeta:
     lines = all_lines[:12]
     header = [line.strip() for line in meta_text.without_capture_header(raw_text).splitlines() if line.strip()][:15]
     raw_title = _title(lines)
-    title = meta_text.clean_title(raw_title) or path.stem
+    # A page without a headline in its text (a static site puts it in the YAML header) is named by its header.
+    title = meta_text.clean_title(raw_title) or meta_text.front_matter_title(raw_text) or path.stem
     title = meta_text.attached_title(title, all_lines[:80]) or title
     head = clean.text[:3000]
     signed_by, signed_on = meta_text.signature(all_lines)

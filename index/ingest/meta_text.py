@@ -35,9 +35,12 @@ _ORDER_NUMBER = re.compile(r"^第\s*\d{1,4}\s*号$")
 _SPEECH = re.compile(r"^[—－-]{1,2}\s*([\u4e00-\u9fff]{2,4})(?:同志)?在.{2,40}上的(?:讲话|报告|发言|致辞)")
 # What a web page puts around a document's title: 【title】-site, title_site, title(文号).
 _BRACKETED = re.compile(r"^【(.{4,80}?)】\s*[-_—|｜].*$")
+# 「…的通知 国能发电力〔2025〕53号-新华网」「…办法_某某网」: the title, perhaps its 文号, then the site.
 _SITE_SUFFIX = re.compile(r"^(.{4,}?(?:通知|意见|意見|方案|办法|辦法|规定|規定|规划|規劃|决定|決定|细则|細則|条例|條例|"
-                          r"计划|計劃|公告|通告|报告|報告|批复|函|令|纲要|指南|措施))\s*[_|｜]\s*\S{2,30}$")
-_NUMBER_SUFFIX = re.compile(r"\s*[(（][^()（）]*[〔［\[]\d{4}[〕］\]]\d+号[)）]\s*$")
+                          r"计划|計劃|公告|通告|报告|報告|批复|函|令|纲要|指南|措施))"
+                          r"(?:\s*[(（]?[\u4e00-\u9fff]{0,12}[〔［\[]\d{4}[〕］\]]\d+号[)）]?)?\s*[-_|｜—]\s*\S{2,30}$")
+_NUMBER_SUFFIX = re.compile(r"\s*[(（][^()（）]*[〔［\[]\d{4}[〕］\]]\d+号[)）]\s*$|\s+[\u4e00-\u9fff]{1,12}[〔［\[]\d{4}[〕］\]]\d+号$")
+_FILE_TYPE = re.compile(r"^\s*[\[【](?:PDF|pdf|DOCX?|docx?|WPS|wps|OFD|ofd)[\]】]\s*")  # a search result's 「[PDF] 」
 
 
 def without_capture_header(raw: str) -> str:
@@ -48,12 +51,20 @@ def without_capture_header(raw: str) -> str:
 
 
 def clean_title(title: str) -> str:
-    """A headline without the site name or 文号 a web page adds to it."""
+    """A headline without the site name, 文号 or file-type tag a web page or search result adds to it."""
+    title = _FILE_TYPE.sub("", title)
     if m := _BRACKETED.match(title):
         title = m.group(1)
     if m := _SITE_SUFFIX.match(title):
         title = m.group(1)
     return _NUMBER_SUFFIX.sub("", title).strip()
+
+
+def front_matter_title(raw: str) -> str:
+    """The page title a capture's or static site's YAML header gives, cleaned like a headline."""
+    from index.ingest.web_furniture import front_matter_title as title_of
+
+    return clean_title(title_of(raw))
 
 
 def fields(lines: list[str]) -> dict[str, str]:

@@ -40,6 +40,15 @@ def strip_front_matter(text: str) -> str:
     return text
 
 
+def front_matter_title(text: str) -> str:
+    """The `title:` of a leading YAML block (a static site's or a capture tool's page title)."""
+    m = _FRONT_MATTER.match(text)
+    if not m or strip_front_matter(text) == text:
+        return ""
+    found = re.search(r"^title\s*:\s*(.+?)\s*$", m.group(1), re.MULTILINE)
+    return found.group(1).strip().strip("\"'").strip() if found else ""
+
+
 _BROKEN_LINK = re.compile(r"\[[^\[\]\n]{0,40}(?:\\\n[^\[\]\n]{0,40})+\]\(")
 
 

@@ -140,3 +140,19 @@ def test_markdown_is_text(tmp_path):
     path = tmp_path / "plan.md"
     path.write_text("# 标题\n\n一、总体目标\n", encoding="utf-8")
     assert load_file(path).format == "md"
+
+
+def test_a_one_record_data_export_reads_as_its_document_under_its_title(tmp_path):
+    body = "政府工作报告\n——2026年1月27日在青川市人民代表大会上\n" + "一、工作回顾\n" + "过去一年，全市经济稳中有进。" * 60
+    path = tmp_path / "report.txt"
+    path.write_text('province,year,title,source_url,full_text\n青川市,2026,2026年青川市政府工作报告,https://example.gov.cn/a,"'
+                    + body.replace('"', '""') + '"\n', encoding="utf-8")
+    text = load_file(path).text
+    assert text.startswith("2026年青川市政府工作报告\n政府工作报告\n") and "source_url" not in text and "https://" not in text
+
+
+def test_a_table_of_many_rows_or_short_fields_stays_as_it_is(tmp_path):
+    table = "name,value\n甲,1\n乙,2\n"
+    path = tmp_path / "table.txt"
+    path.write_text(table, encoding="utf-8")
+    assert load_file(path).text.replace("\r", "") == table

@@ -109,3 +109,21 @@ def test_document_ids_are_safe_and_stable():
     # readable: the pinyin of the name's words, not an opaque hash
     assert chinese.startswith("dikong-jingji-")
     assert len(doc_id_for("关于加快发展数字经济推动产业转型升级的实施意见（2023—2025年）")) <= 48 + 7
+
+
+def test_a_static_site_page_without_a_headline_is_named_by_its_yaml_title(tmp_path):
+    raw = ("---\ntitle: 青川市扬尘污染防治条例\nicon: article\ncategory:\n  - 地方性法规\n---\n\n"
+           "（2021年11月5日青川市人民代表大会常务委员会通过）\n\n## 第一章 总则\n\n第一条 为了防治扬尘污染，制定本条例。\n")
+    meta = infer_meta(tmp_path / "dust.md", raw, clean_text(raw, "md"))
+    assert meta.title == "青川市扬尘污染防治条例"
+
+
+@pytest.mark.parametrize("headline, title", [
+    ("[PDF] 青川市电动汽车充电设施管理暂行办法", "青川市电动汽车充电设施管理暂行办法"),
+    ("青川市能源局关于开展试点工作的通知 青能发〔2025〕53号-某某网", "青川市能源局关于开展试点工作的通知"),
+    ("青川市综合能源站专项规划（2025－2030年）", "青川市综合能源站专项规划（2025－2030年）"),
+])
+def test_a_headline_loses_the_file_type_number_and_site_a_page_adds(headline, title):
+    from index.ingest.meta_text import clean_title
+
+    assert clean_title(headline) == title
