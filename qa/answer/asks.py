@@ -22,7 +22,8 @@ MEASURE_QUALIFIERS = ("人均", "地均", "楼均", "户均", "亩均", "年均"
 # How a question says the same measure in everyday words: 每年新增 = 年均新增.
 _SAID_AS = {"年均": "每年", "人均": "每人", "户均": "每户", "日均": "每天", "月均": "每月"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D|$)")
-FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批家名所件步方]|多大|多长|多高|多久|比重|比例|目标值|时限|"
+FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批家名所件步方座倍成万千百十亿台辆处]|百分之几|多大|多长|多高|多久|"
+                          r"比重|比例|目标值|时限|"
                           r"\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b", re.IGNORECASE)
 _DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周|个月|月|年)|几个?(?:工作日|天|小时|周|个月|月)"
                              r"|多长时间|多长|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
@@ -136,8 +137,14 @@ def has_date(text: str) -> bool:
     return bool(DATE.search(numeric_form(text)))
 
 
-def responsibility_notes(text: str) -> list[str]:
-    return [m.group(0) for m in RESPONSIBILITY_NOTE.finditer(text)]
+def responsibility_notes(text: str, sentence: str = "") -> list[str]:
+    """The 牵头单位/责任单位 notes of `text`; given one of its sentences, the note of that sentence's
+    task first: a clause may hold several tasks, each closing with its own note."""
+    found = [(m.start(), m.group(0)) for m in RESPONSIBILITY_NOTE.finditer(text)]
+    at = text.find(sentence.strip()) if sentence.strip() else -1
+    if at >= 0:
+        found.sort(key=lambda note: (note[0] < at, note[0]))  # the first note after the sentence
+    return [note for _, note in found]
 
 
 def fit(asks: Asks, terms: Sequence[str], sentence: str, frame: str, year: int | None,

@@ -52,7 +52,7 @@ from qa.core.ids import ancestors
 from qa.core.messages import refusal_notice, refusal_phrase
 from qa.core.numerals import extract_figures, numeric_form, quantities
 from qa.core.text import abbreviates, sentences, to_search_text
-from qa.core.types import ContextItem, EvidenceStrength
+from qa.core.types import Clause, ContextItem, EvidenceStrength
 from qa.places import mentioned, places
 
 # [(clause id, sentence text as embedded)] → the vector the index holds for each, or None
@@ -89,6 +89,17 @@ def _absent_terms(question: str, items: Sequence[ContextItem], shelf: Shelf) -> 
     context = numeric_form(" ".join(f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}"
                                     for i in items))
     return list(dict.fromkeys(t for t in maximal(content_terms(question)) if t not in context))
+
+
+_LABEL_CHARS = 8  # 「（十二）」「第一百二十条」: what may stand before a heading on its line
+
+
+def _is_headline(clause: Clause, sentence: str, short: int) -> bool:
+    """`sentence` is the clause's heading, perhaps after its label: 「三、2026年工作安排」."""
+    flat, head = sentence.strip(), clause.heading.strip()
+    if not head or head in clause.labels or len(flat) >= short or re.search(r"[。；;：:！？!?]$", flat):
+        return False
+    return flat.endswith(head) and len(flat) - len(head) <= _LABEL_CHARS
 
 
 def _lead_sentence(text: str) -> str:
@@ -142,11 +153,15 @@ class ExtractiveAnswerer:
             frame = f"{clause.doc_title} {shelf.frame(clause)}" if asks.years else scope
             around = f"{' '.join(clause.path)} {clause.ref} {item.text}"
             year = shelf.year(clause.doc_id)
+            # A clause's own short headline (「三、2026年工作安排」, its content after it or in the
+            # clauses under it) names a topic; unless a list is asked for, it is not what answers.
+            short = self.selection.min_quote_chars
             for sentence in sentences(item.text):
                 lead = lead_of(sentence, item.text)  # an item is read with the line it hangs on
                 stated = resolve_relative_years(f"{without_label(lead)} {sentence}" if lead else sentence, year)
                 covered = coverage(terms, stated, scope, around, weights)
-                fits = fit(asks, terms, stated, frame, year, self.selection)
+                headline = not asks.listing and _is_headline(clause, sentence, short)
+                fits = fit(asks, terms, stated, frame, year, self.selection) * (self.selection.headline if headline else 1.0)
                 scored.append(self._candidate(item, sentence, covered, fit=fits, lead=lead))
         scored.sort(key=lambda c: -c.coverage * c.fit)
         if self.embedder is not None and scored:
@@ -324,7 +339,7 @@ class ExtractiveAnswerer:
                 lead = trim(c.lead, terms, asks.figure, 0, self.selection.max_quote_chars, asks)
                 parts.append(cite(lead, c.item.n, language))
                 quotes[c.item.n] = quotes[c.item.n] + "；" + c.lead if c.item.n in quotes else c.lead
-            notes = [note for note in responsibility_notes(c.item.text) if note not in quote] if asks.responsible else []
+            notes = [note for note in responsibility_notes(c.item.text, c.sentence) if note not in quote] if asks.responsible else []
             if notes:
                 quote, sentence = quote + notes[0], sentence + notes[0]
             parts.append(cite(quote, c.item.n, language))

@@ -23,7 +23,13 @@ _QUESTION_WORDS = frozenset(
     + "时候 意思 含义 途径 渠道 幅度".split()
     # A definition is asked by 定义 / 所说的 / 所称 and given by 是指: the asking, not the topic.
     + "定义 所说 所称 所谓 怎样 怎么样".split()
+    # Pointing at the document or a total (「这份规划」「一共布点了多少座」): the question's frame;
+    # the text says 本规划 / 共, or nothing.
+    + "这份 这部 这篇 这则 这条 该份 此份 这次 此次 本次 一共 总共 共计".split()
 )
+# 「给2025年定了…」: jieba glues 年 to the next character (年定); a year is cut off whole first,
+# except where 年 opens a word of its own (年底, 年初, 年内, 年度…).
+_YEAR_GLUE = re.compile(r"(\d{4}年)(?![底初末中内度前后起以])")
 # 从哪天起 / 自何时起: jieba reads 哪天起 as 哪 + 天起, so the phrase goes before tokenizing.
 _ASKED_POINT = re.compile(r"[从自]?(?:哪一?[天日年]|何时|什么时候|什么时间)起?")
 # 哪几, 几条, 多少亿, 多大: the asking, not the topic.
@@ -46,7 +52,7 @@ def content_terms(question: str) -> list[str]:
 are read first (十五个 → 15个, 一小时 → 1小时), as every text they are matched in is
 (`coverage`), so both spellings meet."""
     terms = [
-        t for t in search_words(with_digits(_ASKED_POINT.sub(" ", to_search_text(question))))
+        t for t in search_words(_YEAR_GLUE.sub(r"\1 ", with_digits(_ASKED_POINT.sub(" ", to_search_text(question)))))
         if re.search(r"[\u3400-\u9fff\d]", t) and t not in _QUESTION_WORDS and not _ASKING.match(t)
         and not set(t) <= _FUNCTION_CHARS
     ]

@@ -156,6 +156,11 @@ class AnswerSelection:
     other_document_ratio: float = 0.9
     other_year: float = 0.5
     wrong_measure: float = 0.6
+    # A clause's own short headline (「三、2026年工作安排」) when no list is asked: it names a topic,
+    # the sentences after it or the clauses under it say something. Set by hand (2026-12-01): on
+    # the dev questions of four sets it only moved one English question from quoting a heading of
+    # another document to a refusal.
+    headline: float = 0.7
     no_duration: float = 0.7  # a 多少天/多长 question, a sentence without a span of time (哪天/何时: without a date)
 
 

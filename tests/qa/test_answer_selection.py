@@ -66,6 +66,21 @@ def test_who_leads_is_answered_with_the_responsibility_note():
     assert not draft.refused and "区交通局" in draft.text
 
 
+def test_who_is_responsible_for_the_second_task_of_a_clause_gets_that_tasks_note():
+    text = ("（一）建立标准计量体系\n统筹推进本区相关标准研制工作，逐步扩大标准覆盖范围。（责任单位：区发展改革委、区统计局）\n"
+            "制定实施重点行业计量规范，完善能源资源分项计量。（责任单位：区市场监管局、区经济信息化委）")
+    task = clause("d", ("二、重点任务", "（一）建立标准计量体系"), text, 4)
+    draft = ANSWERER.answer("制定重点行业计量规范由哪些单位负责？", items_of(task))
+    assert not draft.refused and "区市场监管局" in draft.text and "区统计局" not in draft.text
+
+
+def test_a_bare_heading_is_not_the_answer_to_a_question_that_asks_no_list():
+    heading = clause("d", ("三、 规划评估工作安排",), "三、规划评估工作安排", 3)  # its content in the clauses under it
+    body = clause("d", ("二、 规划管理", "（一） 深化评估"), "（一）深化评估\n规划实施过程中开展中期评估，规划期结束后开展总结评估。", 2)
+    ranked, _ = ANSWERER.assess("规划评估工作如何开展？", items_of(heading, body))  # a tie on words without the rule
+    assert "中期评估" in ranked[0].sentence
+
+
 def test_a_list_named_by_its_heading_gets_every_item_even_those_outside_the_context():
     heading = clause("d", ("三、基本原则",), "三、基本原则", 3)
     kids = [clause("d", ("三、基本原则", f"（{n}）"), f"（{n}）坚持{word}。{word}是发展的重要原则。", 4 + i)
@@ -312,3 +327,12 @@ def test_an_english_question_chooses_its_sentence_by_its_translated_words():
     assert "森林覆盖率" not in plain.answer(question, items, language="en").text  # similarity alone, and no embedder
     zh = "森林覆盖率有什么要求？"
     assert translated.answer(zh, items).text == plain.answer(zh, items).text  # a Chinese question is untouched
+
+
+def test_pointing_words_and_a_year_glued_to_the_next_word_are_not_topic_words():
+    from qa.answer.terms import content_terms
+
+    terms = content_terms("这份方案给2025年定了什么标准数量目标？一共布点了多少座？")
+    assert "这份" not in terms and "一共" not in terms and not any(t.startswith("年") for t in terms)
+    assert {"2025", "标准", "数量"} <= set(terms)
+    assert "年底" in content_terms("到2027年底要建成多少个充电站？")  # 年 opening a word of its own stays
