@@ -29,6 +29,7 @@ from qa.answer.asks import (
     has_duration,
     read_question,
     responsibility_notes,
+    years_in,
 )
 from qa.answer.lists import after_colon, announced_list, named_list, ordinal_list, sibling_list
 from qa.answer.premises import unsupported_premises
@@ -150,7 +151,11 @@ class ExtractiveAnswerer:
             # the parent's lead sentence frames its children: a work report's long section text
             # would otherwise lend every word of the section to each sentence under it.
             scope = " ".join([clause.doc_title] + [_lead_sentence(texts.get(a, "")) for a in ancestors(parent(clause))])
-            frame = f"{clause.doc_title} {shelf.frame(clause)}" if asks.years else scope
+            # The title's year frames a sentence only when the clauses above it name none: a work
+            # report of 2026 reviews 2025 under 「一、2025年…工作回顾」.
+            above = shelf.frame(clause) if asks.years else ""
+            frame = (above if years_in(above, shelf.year(clause.doc_id)) else f"{clause.doc_title} {above}") \
+                if asks.years else scope
             around = f"{' '.join(clause.path)} {clause.ref} {item.text}"
             year = shelf.year(clause.doc_id)
             # A clause's own short headline (「三、2026年工作安排」, its content after it or in the

@@ -25,7 +25,10 @@ _QUESTION_WORDS = frozenset(
     + "定义 所说 所称 所谓 怎样 怎么样".split()
     # Pointing at the document or a total (「这份规划」「一共布点了多少座」): the question's frame;
     # the text says 本规划 / 共, or nothing.
-    + "这份 这部 这篇 这则 这条 该份 此份 这次 此次 本次 一共 总共 共计".split()
+    + "这份 这部 这篇 这则 这条 该份 此份 这次 此次 本次 一共 总共 共计 文章".split()
+    # Conditions and consequences asked about (「如果没有建立台账，会面临什么后果」): the text
+    # states the case (未建立…的) and the penalty, not these words.
+    + "如果 假如 若是 没有 面临 后果 为此 百分之几 做到".split()
 )
 # 「给2025年定了…」: jieba glues 年 to the next character (年定); a year is cut off whole first,
 # except where 年 opens a word of its own (年底, 年初, 年内, 年度…).

@@ -336,3 +336,12 @@ def test_pointing_words_and_a_year_glued_to_the_next_word_are_not_topic_words():
     assert "这份" not in terms and "一共" not in terms and not any(t.startswith("年") for t in terms)
     assert {"2025", "标准", "数量"} <= set(terms)
     assert "年底" in content_terms("到2027年底要建成多少个充电站？")  # 年 opening a word of its own stays
+
+
+def test_a_work_reports_title_year_does_not_frame_the_review_of_the_year_before():
+    title = "2026年某市政府工作报告"
+    review = clause("d", ("一、 2025年工作回顾",), "一、2025年工作回顾", 1, title)
+    done = clause("d", ("一、 2025年工作回顾", "各位代表！ 过去一年"),
+                  "过去一年，一般公共预算收入增长5.2%，居民收入稳步增加。", 2, title)
+    ranked, _ = ANSWERER.assess("2026年一般公共预算收入的增长目标是多少？", items_of(review, done))
+    assert ranked[0].fit < 1.0  # the 2025 figure, said under a 2025 heading, is not the 2026 target
