@@ -47,7 +47,7 @@ _DEFINITION_ASKED = re.compile(r"指的?是什么|指什么|是什么意思|什�
                                r"\bdefin", re.IGNORECASE)
 DEFINES = re.compile(r"是指|指的是|所称|系指|\b(?:means|refers to)\b")
 # 「可以罚多少」「怎么罚」: answered by the part of a rule that says the penalty.
-_PENALTY_ASKED = re.compile(r"罚|处分|法律责任|\b(?:fine|penalt)", re.IGNORECASE)
+_PENALTY_ASKED = re.compile(r"罚|处分|法律责任|后果|\b(?:fine|penalt)", re.IGNORECASE)
 PENALTY = re.compile(r"罚款|罚金|并处|处以?[^，,；;。]{0,12}?罚|处分|拘留|吊销|没收")
 _COUNTED = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大|步|方面|类|种|点|件|化)")
 # 「有几个方面？」 asks for the list; 「有几个能行人的安全出口」 counts a named thing.
@@ -69,6 +69,7 @@ class Asks:
     asked_noun: str = ""  # 「打造什么政务服务品牌」 → 品牌: the kind of thing the answer names
     definition: bool = False  # 指的是什么 / 怎样定义: a definition (是指…)
     penalty: bool = False  # 罚多少 / 怎么罚: the penalty part of a rule
+    asked_unit: str = ""  # 「节约多少标准煤」 → 标准煤: what the figure asked for is a figure of
 
 
 def read_question(question: str) -> Asks:
@@ -83,7 +84,16 @@ def read_question(question: str) -> Asks:
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
                 count=count if count and 2 <= count <= 20 else None,
                 definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)),
-                asked_noun=_asked_noun(question))
+                asked_noun=_asked_noun(question), asked_unit=_asked_unit(question))
+
+
+# 「多少标准煤」「多少个工作日」「几座」: the unit or thing a figure is asked in (a measure word alone is none).
+_HOW_MANY = re.compile(r"(?:多少|几)[个座家项条所名台辆]?([\u4e00-\u9fff]{2,6}?)(?=[？?，,。的呢吗]|$)")
+
+
+def _asked_unit(question: str) -> str:
+    found = _HOW_MANY.search(question)
+    return found.group(1) if found else ""
 
 
 # 「以什么为主题」「召开了什么会议」「打造什么政务服务品牌」: the words after 什么 up to a break.

@@ -12,6 +12,7 @@ from qa.core.numerals import quantities
 from qa.core.text import sentence_ends, sentences, to_search_text
 
 _PHRASE = re.compile(r"[^，,：:]+[，,：:]?")
+_DEFINES = re.compile(r"是指|指的是|系指")
 LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
 SELECTION = TUNING.answer
 
@@ -133,29 +134,63 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
         return quote
     # 「不具备条件实施……作业的，……可以并处十万元以下的罚款」: the words of the question sit in
     # the condition, the answer in a later phrase; both are quoted, the gap marked.
+    if answer in (start - 1, end + 1):  # next to the run: quoted with it, as the text has it
+        start, end = min(start, answer), max(end, answer)
+        quote = "".join(phrases[start : end + 1]).rstrip("，,：:")
+        return ("……" if start > 0 else "") + quote + ("……" if end < len(phrases) - 1 else "")
     said = phrases[answer].rstrip("，,：:")
     if answer > end:
-        return quote.removesuffix("……") + ("……" if answer > end + 1 else "") + said + ("……" if answer < len(phrases) - 1 else "")
-    return ("……" if answer > 0 else "") + said + ("……" if answer < start - 1 else "") + quote.removeprefix("……")
+        return quote.removesuffix("……") + "……" + said + ("……" if answer < len(phrases) - 1 else "")
+    return ("……" if answer > 0 else "") + said + "……" + quote.removeprefix("……")
 
 
 def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure: bool, asks: Asks | None) -> int | None:
-    """The phrase outside the quoted run that holds what is asked — the penalty (罚多少, 怎么罚)
-    or a figure — when the run holds none; the first after it, else the last before it."""
+    """The phrase outside the quoted run that holds what is asked — the penalty (罚多少, 怎么罚),
+    the definition (是指…) or a figure — when the run holds none; the first after it, else the
+    last before it. A figure in the unit or of the thing the question names (多少标准煤 → 「约6000
+    万吨标准煤」) goes before other figures (「提高5个百分点」)."""
     penalty = asks is not None and asks.penalty
-    if not (asks_figure or penalty):
+    defines = asks is not None and asks.definition
+    if not (asks_figure or penalty or defines):
         return None
     asked = {str(y) for y in asks.years} if asks is not None else set()
 
     def answers(phrase: str) -> bool:
         if penalty:
             return bool(PENALTY.search(phrase))
+        if defines and not asks_figure:
+            return bool(_DEFINES.search(phrase))
         return any(f not in asked for f in quantities(phrase))
 
-    if any(answers(p) for p in phrases[start:end + 1]):
+    unit = asks.asked_unit if asks is not None else ""
+
+    def named(i: int) -> bool:  # a figure in the unit or of the thing the question asks about
+        return bool(unit) and unit in to_search_text(phrases[i])
+
+    run = range(start, end + 1)
+    if penalty:
+        # 「…受到罚款处罚，被责令改正，拒不改正的，…按日连续处罚」: what follows the last 「…的，」
+        # is the consequence; a penalty inside the condition does not answer, the last one of the
+        # consequence does.
+        conditions = [i for i, p in enumerate(phrases) if re.search(r"的[，,]$", p)]
+        consequence = conditions[-1] + 1 if conditions and conditions[-1] >= end else 0
+        if any(answers(phrases[i]) for i in run if i >= consequence):
+            return None
+        later = [i for i in range(max(consequence, end + 1), len(phrases)) if answers(phrases[i])]
+        if later:
+            return max(later, key=lambda i: (bool(quantities(phrases[i])), i))
+        if any(answers(phrases[i]) for i in run):
+            return None
+    elif any(answers(phrases[i]) and (named(i) or not asks_figure) for i in run):
         return None
+    elif any(answers(phrases[i]) for i in run) and not any(
+            answers(phrases[i]) and named(i) for i in range(len(phrases)) if i not in run):
+        return None
+
     # A fine with its amount says more than 没收违法所得 before it.
     def plain(i: int) -> bool:
+        if asks_figure and not penalty:
+            return not named(i)
         return not (penalty and quantities(phrases[i]))
 
     after = sorted((i for i in range(end + 1, len(phrases)) if answers(phrases[i])), key=lambda i: (plain(i), i))

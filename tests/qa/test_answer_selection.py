@@ -345,3 +345,39 @@ def test_a_work_reports_title_year_does_not_frame_the_review_of_the_year_before(
                   "过去一年，一般公共预算收入增长5.2%，居民收入稳步增加。", 2, title)
     ranked, _ = ANSWERER.assess("2026年一般公共预算收入的增长目标是多少？", items_of(review, done))
     assert ranked[0].fit < 1.0  # the 2025 figure, said under a 2025 heading, is not the 2026 target
+
+
+def test_a_trimmed_definition_keeps_what_follows_shi_zhi_verbatim():
+    from qa.answer.asks import read_question
+    from qa.answer.quotes import trim
+    from qa.answer.terms import content_terms
+
+    sentence = ("第三条 本条例所称扬尘污染，是指在建设工程施工、建筑物拆除、物料运输和堆放、道路养护和保洁、绿化作业、"
+                "矿产开采、农业生产等活动中以及因土地裸露产生颗粒物对大气造成的污染。")
+    question = "条例里说的“扬尘污染”具体指什么？"
+    quote = trim(sentence, content_terms(question), False, asks=read_question(question), max_chars=30)
+    assert "扬尘污染，是指" in quote and "对大气造成的污染" in quote
+
+
+def test_a_penalty_in_the_condition_does_not_stand_for_the_consequence():
+    from qa.answer.asks import read_question
+    from qa.answer.quotes import trim
+    from qa.answer.terms import content_terms
+
+    sentence = ("违反本条例规定，建筑施工未采取有效措施防治扬尘污染，受到罚款处罚，被责令改正，拒不改正的，"
+                "依法作出处罚决定的行政机关可以自责令改正之日的次日起，按照原处罚数额按日连续处罚。")
+    question = "建筑施工因扬尘被罚款并责令改正后仍拒不改正，会面临什么后果？"
+    quote = trim(sentence, content_terms(question), False, asks=read_question(question), max_chars=40)
+    assert quote.endswith("按日连续处罚")
+
+
+def test_a_trimmed_figure_is_the_one_of_the_thing_asked():
+    from qa.answer.asks import read_question
+    from qa.answer.quotes import trim
+    from qa.answer.terms import content_terms
+
+    sentence = ("若对锅炉和电机设备进行更新，则工业锅炉平均运行热效率提高5个百分点、电机平均运行能效提高5个百分点，"
+                "可实现年节能量约6000万吨标准煤和年减排二氧化碳约1.6亿吨。")
+    question = "锅炉和电机设备更新后每年大约能节约多少标准煤？"
+    quote = trim(sentence, content_terms(question), True, asks=read_question(question), max_chars=30)
+    assert "6000万吨标准煤" in quote
