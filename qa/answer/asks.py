@@ -36,7 +36,7 @@ _DATE_ASKED = re.compile(r"哪一?天|哪一?日|何时|什么时候|什么时�
                          re.IGNORECASE)
 # A stated date or month (after numeric_form): 2019年4月30日, 4月30日, 3月份, 2025年底.
 DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?|[底末初]|上半年|下半年)?|\d{1,2}月(?:\d{1,2}[日号]|份|底|初|中旬|下旬|上旬)?")
-RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|哪个部门|哪个单位|哪些部门|哪些单位|由谁|\bwho\b|\blead",
+RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|哪(?:个|些|几个|一个|家)?(?:部门|单位|机构|机关)|由谁|\bwho\b|\blead",
                                 re.IGNORECASE)
 # The question's own words for "who": answered by a responsibility note, whatever its wording.
 RESPONSIBLE_WORDS = re.compile(r"牵头|负责|责任|部门|单位|主管|谁")

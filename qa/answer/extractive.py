@@ -243,8 +243,10 @@ class ExtractiveAnswerer:
             return any(f not in named for f in quantities(said)) or (asks.duration and has_duration(said))
 
         def prefer(found: list[Candidate]) -> list[Candidate]:
-            if asks.figure:  # among near-equal sentences, the one with a figure answers 多少
-                found.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)))
+            if asks.figure:  # among near-equal sentences, the one with a figure answers 多少 (in the unit asked, more so)
+                found.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)
+                                           + (self.selection.figure_bonus if gives_figure(c) and asks.asked_unit
+                                              and asks.asked_unit in to_search_text(c.sentence) else 0.0)))
             if asks.definition:  # 「“两用物项”指的是什么」: among near-equal sentences, the one saying 是指
                 found.sort(key=lambda c: -(c.score + (self.selection.definition_bonus if DEFINES.search(c.sentence) else 0.0)))
             return found

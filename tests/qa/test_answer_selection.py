@@ -381,3 +381,18 @@ def test_a_trimmed_figure_is_the_one_of_the_thing_asked():
     question = "锅炉和电机设备更新后每年大约能节约多少标准煤？"
     quote = trim(sentence, content_terms(question), True, asks=read_question(question), max_chars=30)
     assert "6000万吨标准煤" in quote
+
+
+def test_which_units_in_other_words_is_answered_with_the_responsibility_note():
+    task = clause("d", ("二、 重点任务", "（五） 加强知识产权保护"),
+                  "（五）加强知识产权保护\n落实知识产权保护制度，培育纠纷调解组织。（责任单位：区知识产权局、区司法局）", 5)
+    draft = ANSWERER.answer("知识产权保护工作落在哪几个单位身上？", items_of(task))
+    assert not draft.refused and "区知识产权局" in draft.text
+
+
+def test_a_figure_question_prefers_the_figure_of_the_thing_it_names():
+    # the title names the thing too, so on words alone both sentences cover the question alike
+    c = clause("d", ("三、 布局规划",), "三、布局规划\n全市布局加油站817座，加气站192座。全市布局138个综合能源站，其中高速点34个。",
+               3, title="某市综合能源站专项规划")
+    draft = ANSWERER.answer("全市一共布局了多少座综合能源站？", items_of(c))
+    assert "138个综合能源站" in draft.text and "817座" not in draft.text
