@@ -287,7 +287,7 @@ class ExtractiveAnswerer:
         terms = content_terms(wording)
         drafts = [self._quotes(ranked, terms, asks, shelf, language)]
         if asks.listing:
-            drafts = self._list_drafts(ranked[0], terms, asks, shelf, drafts[0])
+            drafts = self._list_drafts(ranked[0], terms, asks, shelf, drafts[0], language)
         found, (text, quotes) = max(((self._strength(question, q, shelf), (t, q)) for t, q in drafts),
                                     key=lambda pair: pair[0].score)
         if found.score < self.thresholds.min_evidence:
@@ -295,7 +295,7 @@ class ExtractiveAnswerer:
         return Draft(text, False, quotes, evidence, tuple(shelf.items), strength=found)
 
     def _list_drafts(self, best: Candidate, terms: Sequence[str], asks: Asks, shelf: Shelf,
-                     sentence: tuple[str, dict[int, str]]) -> list[tuple[str, dict[int, str]]]:
+                     sentence: tuple[str, dict[int, str]], language: str = "zh") -> list[tuple[str, dict[int, str]]]:
         """A list question's possible answers, preferred first (the strongest evidence wins, the
         earlier on a tie): the items under the heading it names; then the best sentence when it
         enumerates as many items as asked (「提出A、B、C、D四大功能定位」 says them as the document
@@ -315,6 +315,12 @@ class ExtractiveAnswerer:
         announced = re.search(r"[：:]([^：:]+)$", best.sentence)
         if announced and len(_ITEM_BREAK.findall(announced.group(1))) >= needed:
             return [d for d in (sentence, heading, other) if d]
+        # 「建设单位应当履行下列职责：」 with its items after it (the best sentence, or the line the
+        # best item hangs on): the list the clause itself announces.
+        announcing = best.lead or best.sentence
+        if len(after_colon(announcing, best.item, shelf, self.selection)) >= 2:
+            lead = replace(best, sentence=announcing, lead="")
+            return [d for d in (self._quotes([lead], terms, asks, shelf, language), heading) if d]
         ordered = [heading] + ([sentence, other] if says_all else [other, sentence])
         return [d for d in ordered if d]
 

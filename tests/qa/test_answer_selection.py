@@ -396,3 +396,12 @@ def test_a_figure_question_prefers_the_figure_of_the_thing_it_names():
                3, title="某市综合能源站专项规划")
     draft = ANSWERER.answer("全市一共布局了多少座综合能源站？", items_of(c))
     assert "138个综合能源站" in draft.text and "817座" not in draft.text
+
+
+def test_a_list_question_answered_by_an_item_gets_the_items_its_colon_line_announces():
+    duties = clause("d", ("第二章 建设", "第十条"), "第十条 建设单位应当履行下列职责：\n（一）进行环境影响评价时包括扬尘污染防治措施。\n"
+                    "（二）将扬尘污染防治费用列入工程造价。\n（三）将扬尘污染防治内容纳入工程监理合同。", 10)
+    builders = clause("d", ("第二章 建设", "第十一条"), "第十一条 施工单位应当制定扬尘污染防治实施方案，建立扬尘污染防治工作台账。", 11)
+    supervisors = clause("d", ("第二章 建设", "第十二条"), "第十二条 监理单位应当将扬尘污染防治纳入监理范围。", 12)
+    draft = ANSWERER.answer("建设单位在扬尘污染防治上承担哪些职责？", items_of(duties, builders, supervisors))
+    assert all(w in draft.text for w in ("环境影响评价", "工程造价", "工程监理合同")) and "施工单位" not in draft.text
