@@ -39,9 +39,15 @@ _CONTINUES = re.compile(r"^(?:如|若|对)?(?:逾期|拒不|情节(?:特别|较�
 _CLAUSE_LABEL = re.compile(r"^\s*第[〇零一二两三四五六七八九十百千\d]+[条款]\s*")
 
 
-def continues(sentence: str) -> bool:
-    """Does the sentence go on from the one before it (「逾期不改的，……」)?"""
-    return bool(_CONTINUES.match(sentence.strip()))
+# After a 「；」 the sentence goes on: 「禁止向电商平台颁发…批准证书；已经颁发的，…6个月内…整改」.
+_CASE_AFTER_SEMICOLON = re.compile(r"^(?:[^，,。；;：:\n]{1,12}的[，,]|(?:其中|上述|前款|此类)[^，,。]{0,8}[，,])")
+
+
+def continues(sentence: str, before: str = "") -> bool:
+    """Does the sentence go on from the one before it (「逾期不改的，……」), or, after that one's
+    「；」 (`before`: the text before the sentence), from a case it names (「已经颁发的，……」)?"""
+    text = sentence.strip()
+    return bool(_CONTINUES.match(text)) or (before.rstrip().endswith(("；", ";")) and bool(_CASE_AFTER_SEMICOLON.match(text)))
 
 
 def lead_of(sentence: str, clause_text: str) -> str:
@@ -52,7 +58,7 @@ def lead_of(sentence: str, clause_text: str) -> str:
     at = clause_text.find(sentence.strip()) if sentence.strip() else -1
     if at < 0:
         return ""
-    if continues(sentence):
+    if continues(sentence, clause_text[:at]):
         before = sentences(clause_text[:at])
         return before[-1].strip() if before else ""
     lines = clause_text[:at].split("\n")

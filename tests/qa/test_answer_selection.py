@@ -405,3 +405,10 @@ def test_a_list_question_answered_by_an_item_gets_the_items_its_colon_line_annou
     supervisors = clause("d", ("第二章 建设", "第十二条"), "第十二条 监理单位应当将扬尘污染防治纳入监理范围。", 12)
     draft = ANSWERER.answer("建设单位在扬尘污染防治上承担哪些职责？", items_of(duties, builders, supervisors))
     assert all(w in draft.text for w in ("环境影响评价", "工程造价", "工程监理合同")) and "施工单位" not in draft.text
+
+
+def test_a_case_after_a_semicolon_is_read_with_the_rule_it_continues():
+    rule = clause("d", ("三、 规范经营", "（十二） 规范互联网销售"),
+                  "（十二）规范互联网销售\n禁止向电商平台颁发成品油零售经营批准证书；已经颁发的，自本意见发布之日起6个月内由发证部门依法予以整改。", 12)
+    draft = ANSWERER.answer("已经发给电商平台的成品油零售经营批准证书要在多长时间内整改？", items_of(rule))
+    assert not draft.refused and "6个月内" in draft.text and "电商平台" in draft.text
