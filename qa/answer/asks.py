@@ -119,6 +119,17 @@ def question_figures(question: str) -> tuple[str, ...]:
     return tuple(f for f in figures if not any(f in c or c in f for c in counted))
 
 
+def figure_spellings(figure: str, question: str) -> list[str]:
+    """A count the question states and the ways a text may write it: 「两个小时」 is 「2小时」 too
+    (the 个 is optional before a unit of time)."""
+    found = [figure]
+    if figure.endswith("个"):
+        unit = re.search(re.escape(figure) + r"(小时|钟头|工作日|月|星期|季度)", question)
+        if unit:
+            found.append(figure[:-1] + unit.group(1))
+    return found
+
+
 def years_in(text: str, doc_year: int | None = None) -> set[int]:
     """The years a text names, 今年/明年 read against its document's year."""
     return {int(y) for y in _YEAR.findall(numeric_form(resolve_relative_years(text, doc_year)))}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.asks import question_figures
+from qa.answer.asks import figure_spellings, question_figures
 from qa.answer.shelf import Shelf
 from qa.answer.strength import maximal
 from qa.answer.terms import Weights, content_terms, coverage, uniform
@@ -30,7 +30,8 @@ def unsupported_premises(question: str, items: Sequence[ContextItem], shelf: She
     shelf = shelf or Shelf(items)
     texts = [f"{item.hit.clause.doc_title} {' '.join(item.hit.clause.path)} "
              f"{resolve_relative_years(item.text, shelf.year(item.hit.clause.doc_id))}" for item in items]
-    missing = [f for f in question_figures(question) if not any(figure_in(f, t) for t in texts)]
+    missing = [f for f in question_figures(question) if not any(figure_in(v, t) for v in figure_spellings(f, question)
+                                                                  for t in texts)]
     if missing and doc_id and shelf.library is not None:
         topic = [t for t in maximal(content_terms(question)) if not extract_figures(t)]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answer.asks import RESPONSIBLE_WORDS, has_date, has_duration, question_figures, read_question, responsibility_notes, wrong_measure, years_in
+from qa.answer.asks import RESPONSIBLE_WORDS, figure_spellings, has_date, has_duration, question_figures, read_question, responsibility_notes, wrong_measure, years_in
 from qa.answer.terms import Weights, content_terms, uniform
 from qa.core.config import TUNING, RefusalThresholds
 from qa.core.dates import resolve_relative_years
@@ -94,7 +94,8 @@ def strength(question: str, cited: Sequence[Cited], weights: Weights = uniform,
             # Another year stated where this one is asked contradicts the question (2030 vs 2027).
             score *= _YEAR_OTHER if found_years - set(asks.years) else _YEAR_MISSING
     for figure in question_figures(question):
-        if not any(str(y) == figure for y in asks.years) and not any(figure_in(figure, t) for t in texts):
+        if not any(str(y) == figure for y in asks.years) and not any(
+                figure_in(spelt, t) for spelt in figure_spellings(figure, question) for t in texts):
             missing.append(figure)
             score *= _FIGURE_MISSING
     if asks.duration and not has_duration(said):

@@ -412,3 +412,10 @@ def test_a_case_after_a_semicolon_is_read_with_the_rule_it_continues():
                   "（十二）规范互联网销售\n禁止向电商平台颁发成品油零售经营批准证书；已经颁发的，自本意见发布之日起6个月内由发证部门依法予以整改。", 12)
     draft = ANSWERER.answer("已经发给电商平台的成品油零售经营批准证书要在多长时间内整改？", items_of(rule))
     assert not draft.refused and "6个月内" in draft.text and "电商平台" in draft.text
+
+
+def test_two_hours_with_its_measure_word_is_the_texts_2_hours_not_a_false_premise():
+    rule = clause("d", ("二、 试点方向", "（一） 系统友好型电站"),
+                  "（一）系统友好型电站\n推动电站在高峰时段（不低于2小时）置信出力提升至10%以上。", 2)
+    draft = ANSWERER.answer("电站在至少两个小时的高峰时段里，置信出力要提升到多少？", items_of(rule))
+    assert not draft.refused and "10%" in draft.text
