@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from types import MappingProxyType
+from dataclasses import replace
 
 import numpy as np
 
@@ -31,7 +30,14 @@ from qa.answer.asks import (
     responsibility_notes,
     years_in,
 )
-from qa.answer.lists import after_colon, announced_list, named_list, ordinal_list, sibling_list
+from qa.answer.drafts import Candidate, Draft, StoredVectors
+from qa.answer.lists import (
+    after_colon,
+    announced_list,
+    named_list,
+    ordinal_list,
+    sibling_list,
+)
 from qa.answer.premises import unsupported_premises
 from qa.answer.quotes import (
     cite,
@@ -55,34 +61,6 @@ from qa.core.numerals import extract_figures, numeric_form, quantities
 from qa.core.text import abbreviates, sentences, to_search_text
 from qa.core.types import Clause, ContextItem, EvidenceStrength
 from qa.places import mentioned, places
-
-# [(clause id, sentence text as embedded)] → the vector the index holds for each, or None
-StoredVectors = Callable[[Sequence[tuple[str, str]]], Sequence["np.ndarray | None"]]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    item: ContextItem
-    sentence: str  # original script, as in the clause
-    coverage: float
-    similarity: float = 0.0
-    score: float = 0.0  # coverage and similarity weighed together (AnswerSelection), times fit
-    fit: float = 1.0  # how well it fits the year, measure and unit asked (asks.fit)
-    lead: str = ""  # the colon line an enumerated item hangs on (quotes.lead_of)
-
-
-@dataclass(frozen=True)
-class Draft:
-    text: str
-    refused: bool
-    quotes: Mapping[int, str]  # context number → the clause sentence(s) quoted (read-only)
-    evidence: Evidence | None = None
-    items: tuple[ContextItem, ...] = ()  # the context with the clauses the answer brought in (list items)
-    notice: str = ""  # for a refusal: what was not found
-    strength: EvidenceStrength | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "quotes", MappingProxyType(dict(self.quotes)))
 
 
 def _absent_terms(question: str, items: Sequence[ContextItem], shelf: Shelf) -> list[str]:

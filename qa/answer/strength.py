@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answer.asks import RESPONSIBLE_WORDS, figure_spellings, has_date, has_duration, question_figures, read_question, responsibility_notes, wrong_measure, years_in
+from qa.answer.asks import (
+    RESPONSIBLE_WORDS,
+    figure_spellings,
+    has_date,
+    has_duration,
+    question_figures,
+    read_question,
+    responsibility_notes,
+    wrong_measure,
+    years_in,
+)
 from qa.answer.terms import Weights, content_terms, uniform
 from qa.core.config import TUNING, RefusalThresholds
 from qa.core.dates import resolve_relative_years
