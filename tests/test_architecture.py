@@ -294,9 +294,12 @@ ASK_PATH = ("qa.cli.ask", "qa.service", "qa.settings", "qa.pipeline", "qa.retrie
             "qa.retrieve.hybrid", "qa.answer.extractive", "index.reader", "index.embed")
 # Not needed to answer offline, and each costs a cold `policyqa ask` a third of a second or more:
 # LangChain's retriever and embeddings interfaces (qa/retrieve/lc_retriever.py,
-# index/lc_embeddings.py), the LLM and web stacks, eval, and the index builder and its parsers.
+# index/lc_embeddings.py), the LLM and web stacks, eval, the index builder and its parsers, and
+# cn2an (only for the rarer numeral spellings, qa/core/numerals.py; tests/qa/test_cold_ask.py
+# checks a whole cold ask, chromadb's gRPC exporter included).
 ASK_MUST_NOT_LOAD = ("langchain_core.retrievers", "langchain_core.embeddings", "langchain_openai", "openai",
-                     "gradio", "fastapi", "matplotlib", "eval", "index.build", "index.changes", "index.ingest.load")
+                     "gradio", "fastapi", "matplotlib", "eval", "index.build", "index.changes", "index.ingest.load",
+                     "cn2an")
 
 
 def test_the_offline_ask_path_imports_no_langchain_interface_llm_web_or_builder():

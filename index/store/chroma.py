@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from index.store.chroma_startup import lean_chromadb_import
 from index.store.records import (RECORD, clause_matches, date_int, document_date_int, document_matches,  # noqa: F401
                                  filter_metadata, from_record, to_metadata, where_for)
 from qa.core.errors import IndexNotBuilt, StoreUnavailable
@@ -38,23 +39,25 @@ class ClauseStore:
     """Collections of clauses in an embedded Chroma (a folder) or a Chroma server (host:port)."""
 
     def __init__(self, path: Path | None = None, host: str = "", port: int = 8000) -> None:
-        import chromadb
-
         self.host, self.port, self.fresh = host, port, True
         self._handles: dict[str, object] = {}  # name → collection: a lookup is a round trip to a server
         if host:
             self.location = f"http://{host}:{port}"
-            with self._guard():
+            with self._guard(), lean_chromadb_import():
+                import chromadb
+
                 self._client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
         else:
             if path is None:
                 raise ValueError("ClauseStore needs a path when no Chroma host is given")
             self.location = str(path)
-            from chromadb.api.shared_system_client import SharedSystemClient
+            with lean_chromadb_import():
+                import chromadb
+                from chromadb.api.shared_system_client import SharedSystemClient
 
-            # A client already open in this process for the folder may predate another's writes.
-            self.fresh = self.location not in SharedSystemClient._identifier_to_system
-            self._client = chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+                # A client already open in this process for the folder may predate another's writes.
+                self.fresh = self.location not in SharedSystemClient._identifier_to_system
+                self._client = chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -305,12 +308,13 @@ class ClauseStore:
         not see rows another process wrote until it is opened again (a server has no such lag)."""
         if self.host:
             return
-        import chromadb
-        from chromadb.api.shared_system_client import SharedSystemClient
+        with lean_chromadb_import():
+            import chromadb
+            from chromadb.api.shared_system_client import SharedSystemClient
 
-        SharedSystemClient._identifier_to_system.pop(self.location, None)
-        self._handles.clear()
-        self._client = chromadb.PersistentClient(path=self.location, settings=_chroma_settings())
+            SharedSystemClient._identifier_to_system.pop(self.location, None)
+            self._handles.clear()
+            self._client = chromadb.PersistentClient(path=self.location, settings=_chroma_settings())
 
 
 ALIVE = 2**31 - 1  # gen_to of a row no build has retired

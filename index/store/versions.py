@@ -41,8 +41,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from index.store.chroma import ClauseStore
 from index.store.keyword import Segment
 from qa.core.errors import IndexBusy
@@ -132,6 +130,9 @@ class IndexLayout:
         With a Chroma server, other hosts may write the same index: a lease on the server
         (server_lease) keeps them out too; `store`, the build's own client to that server, spares
         opening a second one (a few round trips)."""
+        # Imported here: only a build takes the lock, and the import is 0.03 s of a cold question.
+        from filelock import FileLock, Timeout
+
         self.root.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.lock, timeout=0)
         holder_file = self.lock.with_name(self.lock.name + ".holder")

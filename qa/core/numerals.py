@@ -1,6 +1,6 @@
-"""Numerals and figures: Chinese numerals read as numbers (through cn2an), and the figures a
-sentence states, compared in one normalised form wherever figures are compared (the numbering
-grammar, citation checks, premise checks, answer selection).
+"""Numerals and figures: Chinese numerals read as numbers (plain spellings here, the rest through
+cn2an), and the figures a sentence states, compared in one normalised form wherever figures are
+compared (the numbering grammar, citation checks, premise checks, answer selection).
 
 One figure has many spellings: 二〇三五 = 2035, 十五 = 15, 一小时 = 1小时, １４８４ = 1484,
 1,484 = 1484, and 1.2万亿 = 12000亿 (the same amount in another magnitude). `numeric_form`
@@ -38,12 +38,83 @@ def cn_to_int(numeral: str) -> int | None:
         return int(numeral)
     if not numeral or any(ch not in CN_NUMERAL_CHARS for ch in numeral):
         return None
-    import cn2an  # imported on first use: it costs a third of a second
+    value = _plain_numeral(numeral)
+    if value is not None:
+        return value
+    if _NO_NUMBER.search(numeral) or _UNITS_ONLY.fullmatch(numeral):
+        return None  # cn2an refuses these too; 十四五 is in most plans' titles
+    # The rarer spellings (一千五, 百十, 兩千, stray 零s) as cn2an reads them. Importing cn2an
+    # costs a third of a second, most of it building its converters: a cold question with only
+    # plain numerals does not pay it.
+    import cn2an
 
     try:
         return int(cn2an.cn2an(numeral, "normal"))
     except ValueError:
         return None
+
+
+_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# A plain numeral below 10,000: units in falling order, each after one digit (十 may open it
+# bare: 十五), one 零 only where a unit is skipped, a last digit only after 十 or 零.
+_PLAIN = re.compile(r"(?:([一二两三四五六七八九])千)?(零)?(?:([一二两三四五六七八九])百)?(零)?"
+                    r"(?:([一二两三四五六七八九])?十)?([一二两三四五六七八九])?")
+
+# Never one number, as cn2an reads them: a unit then two digits at the end (十四五, 一百二三: no
+# grammar cn2an knows ends so), or units alone (千, 百千; 十 alone is ten).
+_NO_NUMBER = re.compile(r"[十百千].*[一二两三四五六七八九]{2}$")
+_UNITS_ONLY = re.compile(r"[百千][十百千]*|十[十百千]+")
+
+
+def _plain_numeral(numeral: str) -> int | None:
+    """The value of a numeral in one of the plain spellings cn2an reads in "normal" mode (digit by
+    digit: 二〇二〇; or with units: 两千零二十, 十五, 一百零五), None for any other spelling, which
+    is left to cn2an. Checked against cn2an 0.5.24, with _NO_NUMBER and _UNITS_ONLY, on every
+    string of up to five numeral characters (1.1M), every plain spelling of 1–9,999 and 300k
+    longer random strings; tests/core/test_numerals_plain.py repeats the cheaper part."""
+    if all(ch in _DIGIT for ch in numeral):
+        return _DIGIT[numeral] if len(numeral) == 1 else int("".join(str(_DIGIT[ch]) for ch in numeral))
+    match = _PLAIN.fullmatch(numeral)
+    if not match:
+        return None
+    thousands, zero1, hundreds, zero2, tens, ones = match.groups()
+    has_ten = "十" in numeral
+    if zero1 and zero2:
+        return None
+    # A 零 stands for skipped places: after 千 before a lower part, after 百 before the ones.
+    if zero1 and not (thousands and not hundreds and (has_ten or ones)):
+        return None
+    if zero2 and not (hundreds and not has_ten and ones):
+        return None
+    if ones and not (has_ten or zero1 or zero2):
+        return None  # 一千五, 三百五: speaking forms, left to cn2an
+    if has_ten and tens is None and (thousands or hundreds):
+        return None  # 一百十: left to cn2an
+    def digit(ch: str | None, default: int = 0) -> int:
+        return _DIGIT[ch] if ch else default
+
+    return (digit(thousands) * 1000 + digit(hundreds) * 100 + (digit(tens, 1) * 10 if has_ten else 0)
+            + digit(ones))
+
+
+_SMALL_WORDS = "一二三四五六七八九"
+
+
+def in_chinese(value: int) -> str:
+    """1–999 as Chinese numerals, the way cn2an's an2cn writes them: 十五, 二十, 一百零五, 一百一十."""
+    if not 0 < value <= 999:
+        raise ValueError(f"in_chinese takes 1–999, not {value}")
+    hundreds, tens, ones = value // 100, value // 10 % 10, value % 10
+    words = ""
+    if hundreds:
+        words += _SMALL_WORDS[hundreds - 1] + "百"
+        if tens:
+            words += _SMALL_WORDS[tens - 1] + "十"
+        elif ones:
+            words += "零"
+    elif tens:
+        words += ("" if tens == 1 else _SMALL_WORDS[tens - 1]) + "十"
+    return words + (_SMALL_WORDS[ones - 1] if ones else "")
 
 
 def flat(text: str) -> str:

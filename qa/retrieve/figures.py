@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from qa.core.numerals import CN_NUMERAL_CHARS, with_digits
+from qa.core.numerals import CN_NUMERAL_CHARS, in_chinese, with_digits
 from qa.core.tokenize import keyword_terms
 
 _SMALL_COUNT = re.compile(r"(?<![\d.])\d{1,3}(?![\d.])")
@@ -22,11 +22,9 @@ MAX_COUNT = 999  # above this an Arabic figure is a year or an amount, not a cou
 def figure_spellings(search_text: str) -> list[str]:
     """The numeral terms the question would have with its figures spelt the other way and does
     not have as written (no word pairs: those would pair a numeral with the words around it)."""
-    import cn2an  # imported on first use: it costs a third of a second
-
     def in_words(match: re.Match) -> str:
         value = int(match.group(0))
-        return cn2an.an2cn(str(value)) if 0 < value <= MAX_COUNT else match.group(0)
+        return in_chinese(value) if 0 < value <= MAX_COUNT else match.group(0)
 
     written = set(keyword_terms(search_text))
     found: list[str] = []
