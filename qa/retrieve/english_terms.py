@@ -17,6 +17,14 @@ cross-language retrieval). A two- or three-word sense is also a sense of its hea
 after the words that have the noun as a sense of their own ("grid" → 网格…, then 电网 from
 "power grid"), so that co-occurrence can reach it.
 
+Policy English first: CC-CEDICT is a general dictionary ("come into force" → 部队/力量, "pilot" →
+飞行员, "carry out" → 运输), while official translations of Chinese laws and plans use a stable
+set of terms. policy_glossary.tsv (beside this module) holds a few hundred of them; at each phrase
+length it is consulted before the dictionary, and its words go through the same choice as the
+dictionary's (dropped when no clause holds them, then co-occurrence). A phrasal verb is found
+whatever the verb's form ("carries out", "took effect", "came into force"): in a phrase of two or
+more words the first word is also tried in its dictionary form, as the last one is.
+
 Proper names are mostly pinyin ("Pudong", "Chongqing"): CC-CEDICT's proper-noun entries are
 looked up by their toneless pinyin, and the names are also matched, syllable for syllable,
 against the characters of the indexed documents' titles (pypinyin), since a district is seldom
@@ -39,6 +47,7 @@ MAX_PHRASE_WORDS = 4
 MAX_WORDS_PER_SENSE = 2  # more senses of one English phrase only dilute the keyword query
 _CANDIDATES_PER_SENSE = 10  # kept in the index, for `clauses_of` to choose from
 _CANDIDATES_WEIGHED = 5  # of those, the ones found in the documents that co-occurrence ranks
+_GLOSSARY = Path(__file__).with_name("policy_glossary.tsv")
 _NAMES = "\x00names"  # key of the proper-name table inside the pickled index
 _ENGLISH_WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")  # hyphens split: "new-energy" → new energy
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
@@ -59,6 +68,11 @@ _SOURCE = re.compile(r"\b(?:according to|as stated in|in|under|from|by)\s+"
                      r"(?:(?!about\b|on\b|for\b|regarding\b|of\b)[\w'-]+\s+){0,5}?"
                      r"(?:report|plan|outline|article|opinions?|notice|rules|regulations?|measures"
                      r"|law|decision|document|programme|program|scheme|speech|interpretation)\b(?=\s*[?.!,;]?\s*$)")
+# The past forms of the verbs that begin policy phrasal verbs ("took effect", "came into force",
+# "drew up"); the regular ones (carried, stepped, rolled) _lemmas finds.
+_IRREGULAR = {"took": "take", "taken": "take", "came": "come", "drew": "draw", "drawn": "draw",
+              "brought": "bring", "made": "make", "held": "hold", "laid": "lay", "went": "go",
+              "gone": "go", "gave": "give", "given": "give", "put": "put", "set": "set"}
 _SKIPPED_SENSES = ("surname ", "variant of", "old variant", "see ", "cl:", "used in ", "japanese variant",
                    "abbr. for", "(old)", "(archaic)", "(literary)")
 
@@ -74,16 +88,22 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
     if not words:
         return []
     senses = _senses(str(cache_dir or ""))
+    glossary = _glossary()
+    longest = max([MAX_PHRASE_WORDS, *(len(key.split()) for key in glossary)])
     pick = _Picker(clauses_of)
     slots: list[list[str]] = []  # the candidate words of each phrase, in the dictionary's order
     names: list[str] = []
     i = 0
     while i < len(words):
-        for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+        for n in range(min(longest, len(words) - i), 0, -1):
             phrase = words[i:i + n]
             if all(w in _STOPWORDS for w in phrase):  # "what is" → 何为 says nothing of the topic
                 continue
-            match = next((kept for key in _forms(phrase) if (kept := pick(senses.get(key, ())))), None)
+            # The policy term before the general one, for the same words: a longer dictionary
+            # phrase still wins over a shorter glossary one, and the dictionary's "advanced"
+            # (先进) over the glossary's "advance" (推进).
+            match = next((kept for key in _forms(phrase) for table in (glossary, senses)
+                          if (kept := pick(table.get(key, ())))), None)
             if match:
                 slots.append(match)
                 i += n
@@ -148,9 +168,27 @@ class _Picker:
 
 
 def _forms(phrase: list[str]) -> list[str]:
-    """The phrase, then with its last word in the forms a dictionary sense is written in."""
+    """The phrase, then with its last word in the forms a dictionary sense is written in, then
+    (two words or more: a phrasal verb, "carries out", "took effect") with its first word so too."""
     head, last = phrase[:-1], phrase[-1]
-    return list(dict.fromkeys(" ".join([*head, form]) for form in [last, *_lemmas(last)]))
+    forms = [" ".join([*head, form]) for form in [last, *_lemmas(last)]]
+    if head:
+        firsts = [*_lemmas(head[0]), *([_IRREGULAR[head[0]]] if head[0] in _IRREGULAR else [])]
+        forms += [" ".join([first, *phrase[1:]]) for first in firsts]
+    return list(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> dict[str, tuple[str, ...]]:
+    """English policy phrase (read as a question's words are) → its Chinese words, best first."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _GLOSSARY.read_text(encoding="utf-8").splitlines():
+        english, _, chinese = line.partition("\t")
+        if english.startswith("#") or not chinese.strip():
+            continue
+        key = " ".join(re.sub(r"'s$", "", w) for w in _ENGLISH_WORD.findall(english.lower()))
+        table[key] = tuple(dict.fromkeys(chinese.split()))
+    return table
 
 
 def _lemmas(word: str) -> list[str]:

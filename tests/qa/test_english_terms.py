@@ -63,7 +63,8 @@ def test_inflected_and_british_forms_find_the_dictionary_sense(cache_dir):
 
 
 def test_hyphenated_words_are_read_as_words_and_modal_verbs_add_nothing(cache_dir):
-    assert set(chinese_terms("energy", cache_dir=cache_dir)) <= set(chinese_terms("new-energy", cache_dir=cache_dir))
+    assert set(chinese_terms("energy", cache_dir=cache_dir)) <= set(chinese_terms("energy-using", cache_dir=cache_dir))
+    assert chinese_terms("new-energy", cache_dir=cache_dir) == chinese_terms("new energy", cache_dir=cache_dir)
     assert chinese_terms("Which must they have to need?", cache_dir=cache_dir) == []  # 必须 matches every article
 
 
@@ -126,3 +127,54 @@ def test_a_compound_sense_is_reachable_from_its_head_noun_after_the_nouns_own_wo
     holdings = {"电网": {"c1", "c2"}, "项目": {"c1"}, "网格": {"c9"}}
     terms = chinese_terms("grid project", cache_dir=cache_dir, clauses_of=_documents_with(holdings))
     assert "电网" in terms and "项目" in terms
+
+
+# --- policy English (issue #11): a general dictionary's senses of policy phrases, and phrasal verbs
+
+def test_coming_into_force_is_searched_as_the_words_laws_use_whatever_the_verb_form(cache_dir):
+    for asked in ("When does the regulation come into force?", "The rules came into force in May",
+                  "It comes into effect", "The measures took effect last year"):
+        terms = chinese_terms(asked, cache_dir=cache_dir)
+        assert "施行" in terms, asked
+        assert not {"部队", "力量", "来到"} & set(terms), asked  # CC-CEDICT's "force", "come"
+
+
+def test_a_policy_sense_comes_before_the_dictionarys_general_one(cache_dir):
+    assert "试点" in chinese_terms("pilot", cache_dir=cache_dir)
+    assert "飞行员" not in chinese_terms("evaluation of pilot applications", cache_dir=cache_dir)
+    for asked in ("Who carries out the inspection?", "inspections carried out by the bureau", "to carry out"):
+        terms = chinese_terms(asked, cache_dir=cache_dir)
+        assert "开展" in terms and "运输" not in terms, asked
+    assert "污染" in chinese_terms("dust pollution", cache_dir=cache_dir)  # the dictionary has only 环境污染, 水污染…
+    assert "人民政府" in chinese_terms("the people's government at the county level", cache_dir=cache_dir)
+
+
+def test_a_phrasal_verb_is_found_from_the_past_form_of_its_verb(cache_dir):
+    assert "制定" in chinese_terms("the standards it drew up", cache_dir=cache_dir)
+    assert set(chinese_terms("sets up", cache_dir=cache_dir)) == set(chinese_terms("set up", cache_dir=cache_dir))
+
+
+def test_a_glossary_word_no_clause_holds_gives_way_to_the_dictionarys(cache_dir):
+    # a corpus about aviation: 试点 is nowhere, 飞行员 is
+    terms = chinese_terms("pilot", cache_dir=cache_dir, clauses_of=_documents_with({"飞行员": {"c1"}}))
+    assert terms == ["飞行员"]
+
+
+def test_the_dictionarys_own_form_of_a_word_beats_the_glossarys_entry_for_its_stem(cache_dir):
+    # "advanced" (先进) is no inflection of "advance" (推进) here; the dictionary has the word itself
+    assert "推进" not in chinese_terms("advanced level", cache_dir=cache_dir)
+    assert "推进" in chinese_terms("advance", cache_dir=cache_dir)
+
+
+def test_the_glossary_is_well_formed_and_shipped_with_the_package():
+    import tomllib
+    from pathlib import Path
+
+    table = english_terms._glossary()
+    assert 150 <= len(table) <= 330
+    for english, chinese in table.items():
+        assert english == english.lower() and chinese, english
+        assert all(english_terms._CJK.match(word) or len(word) == 1 for word in chinese), english
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = pyproject["tool"]["setuptools"]["package-data"]["qa.retrieve"]
+    assert any(english_terms._GLOSSARY.match(pattern) for pattern in shipped)
