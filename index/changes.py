@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -24,7 +24,7 @@ from index.ingest.load import DEFAULT_MAX_BYTES
 from index.ingest.meta import doc_id_for, read_manifest
 from index.store.keyword import tokens_of
 from qa.core.errors import FileTooLarge, GarbledText, UnreadableFile
-from qa.core.types import DocumentMeta, ParsedDocument, SkipReason, Skipped
+from qa.core.types import Clause, DocumentMeta, ParsedDocument, SkipReason, Skipped
 
 # Starting a worker costs a second or two (imports, jieba's dictionary): below this many files
 # one process is faster.
@@ -129,6 +129,9 @@ def parse_sources(sources: Sequence[SourceFile], chunk_tokens: int, progress: Ca
 
 def clauses_hash(document: ParsedDocument) -> str:
     digest = hashlib.sha256(json.dumps(asdict(document.document.meta), ensure_ascii=False, sort_keys=True).encode())
+    names = [f.name for f in fields(Clause)]
     for clause in document.clauses:
-        digest.update(json.dumps(asdict(clause), ensure_ascii=False, sort_keys=True).encode())
+        # The fields as they are, not asdict's deep copy (a third of the hash's time): a clause
+        # holds strings, numbers and tuples of them, which JSON writes alike either way.
+        digest.update(json.dumps({n: getattr(clause, n) for n in names}, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()

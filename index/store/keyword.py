@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from index.store.npy_folder import load_arrays, save_arrays
-from qa.core.tokenize import keyword_terms
+from qa.core.tokenize import keyword_terms, keyword_terms_many
 
 K1, B = 1.5, 0.75
 _ARRAYS = ("vocab", "ptr", "rows", "tf", "lens", "ids", "docs")
@@ -239,4 +239,5 @@ class KeywordIndex:
 
 
 def tokens_of(search_texts: Iterable[str]) -> list[list[str]]:
-    return [keyword_terms(text) for text in search_texts]
+    """keyword_terms of each clause, by the tokenizer's faster build-side cut (the same terms)."""
+    return keyword_terms_many(search_texts)
