@@ -109,7 +109,7 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
                 i += n
                 break
         else:
-            names += _name_matches(words[i], senses[_NAMES], tuple(titles), pick)
+            names += _name_matches(words[i], senses[_NAMES], tuple(titles), pick, str(cache_dir or ""))
             i += 1
     return list(dict.fromkeys([*names, *(word for slot in _choose(slots, pick) for word in slot)]))
 
@@ -136,7 +136,7 @@ def named_documents(question: str, documents: Iterable, cache_dir: Path | None =
     as a name: capitalised after the question's first word, or no English sense at all."""
     documents = list(documents)
     titles = tuple(f"{meta.title} {meta.short_title}" for meta in documents)
-    spellings = _title_spellings(titles)
+    spellings = _title_spellings(titles, str(cache_dir or ""))
     senses = _senses(str(cache_dir or ""))
     runs = set()
     for n, raw in enumerate(_ENGLISH_WORD.findall(question)):
@@ -299,7 +299,7 @@ def _sense_keys(definition: str) -> list[str]:
 
 
 def _name_matches(word: str, names: dict[str, tuple[str, ...]], titles: tuple[str, ...],
-                  pick: _Picker) -> list[str]:
+                  pick: _Picker, cache_dir: str = "") -> list[str]:
     """Chinese for a word that is no English sense: a proper noun of the dictionary or a run of
     title characters spelt so in pinyin ("yuzhong" → 渝中, and the title words starting with it).
     Only words long enough to be a name rather than one syllable that matches anything."""
@@ -307,14 +307,39 @@ def _name_matches(word: str, names: dict[str, tuple[str, ...]], titles: tuple[st
         return []
     # ü is written ü, u or v (pypinyin's choice): compare all three as u.
     spelled = word.replace("ü", "u").replace("v", "u")
-    in_titles = _title_spellings(titles).get(spelled, ())
+    in_titles = _title_spellings(titles, cache_dir).get(spelled, ())
     return list(dict.fromkeys([*in_titles, *pick(names.get(spelled, ()))[:MAX_WORDS_PER_SENSE]]))
 
 
 @lru_cache(maxsize=8)
-def _title_spellings(titles: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+def _title_spellings(titles: tuple[str, ...], cache_dir: str = "") -> dict[str, tuple[str, ...]]:
     """Pinyin (toneless, joined) → the runs of two to six title characters spelt so, each with
-    the title words (jieba) that start with it: 渝中 and 渝中区 for "yuzhong"."""
+    the title words (jieba) that start with it: 渝中 and 渝中区 for "yuzhong". Kept in `cache_dir`
+    per set of titles: importing pypinyin is half a second of a cold English question."""
+    import hashlib
+
+    key = hashlib.sha256("\x00".join((str(_INDEX_VERSION), *titles)).encode("utf-8")).hexdigest()[:16]
+    cache = Path(cache_dir) / f"title-spellings-{key}.pickle" if cache_dir else None
+    if cache and cache.is_file():
+        try:
+            with cache.open("rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass  # a damaged cache is built again
+    spellings = _spell_titles(titles)
+    if cache:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as f:
+                pickle.dump(spellings, f)
+            os.replace(partial, cache)
+        except OSError:
+            pass  # a read-only home: computed again next time
+    return spellings
+
+
+def _spell_titles(titles: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     from pypinyin import lazy_pinyin
 
     title_words = {w for title in titles for w in chinese_words(title) if _CJK.match(w)}

@@ -2,10 +2,15 @@
 keyword retriever finds what an English question asks about."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from qa.retrieve import english_terms
 from qa.retrieve.english_terms import chinese_terms
+
+REPO = Path(__file__).resolve().parents[2]
 
 TITLES = ("某某区推进城市更新三年行动方案", "关于加快发展数字经济的实施意见")
 
@@ -178,3 +183,18 @@ def test_the_glossary_is_well_formed_and_shipped_with_the_package():
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = pyproject["tool"]["setuptools"]["package-data"]["qa.retrieve"]
     assert any(english_terms._GLOSSARY.match(pattern) for pattern in shipped)
+
+
+def test_title_spellings_are_kept_so_a_later_process_needs_no_pypinyin(tmp_path):
+    import subprocess
+    import sys
+
+    script = ("import sys, json\n"
+              "from qa.retrieve.english_terms import _title_spellings\n"
+              f"found = _title_spellings(('渝中区十项行动实施方案', '天府新区发展规划'), {str(tmp_path)!r})\n"
+              "print(json.dumps({'yuzhong': found.get('yuzhong'), 'pypinyin': 'pypinyin' in sys.modules}))\n")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                      cwd=REPO).stdout) for _ in range(2)]
+    assert runs[0]["yuzhong"] == runs[1]["yuzhong"] and "渝中" in runs[0]["yuzhong"]
+    assert runs[0]["pypinyin"] and not runs[1]["pypinyin"]  # built once, then read from the cache
+    assert list(tmp_path.glob("title-spellings-*.pickle"))
