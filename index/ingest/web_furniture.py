@@ -29,21 +29,25 @@ _FOOTER_LINE_MAX = 60
 _WIKI_TAIL = re.compile(r"^(参考资料|參考資料|参考文献|參考文獻|外部链接|外部連結|脚注|腳註|注释|註釋|参见|參見|延伸阅读|延伸閱讀)$")
 
 
-def strip_front_matter(text: str) -> str:
-    """The text without a leading YAML block of `key: value` lines."""
+def _front_matter(text: str) -> re.Match | None:
+    """A leading YAML block of `key: value` lines, if the text opens with one."""
     m = _FRONT_MATTER.match(text)
     if not m:
-        return text
+        return None
     body = [line for line in m.group(1).split("\n") if line.strip()]
-    if body and sum(1 for line in body if _YAML_KEY.match(line)) >= 0.8 * len(body):
-        return text[m.end():]
-    return text
+    return m if body and sum(1 for line in body if _YAML_KEY.match(line)) >= 0.8 * len(body) else None
+
+
+def strip_front_matter(text: str) -> str:
+    """The text without a leading YAML block of `key: value` lines."""
+    m = _front_matter(text)
+    return text[m.end():] if m else text
 
 
 def front_matter_title(text: str) -> str:
     """The `title:` of a leading YAML block (a static site's or a capture tool's page title)."""
-    m = _FRONT_MATTER.match(text)
-    if not m or strip_front_matter(text) == text:
+    m = _front_matter(text)
+    if not m:
         return ""
     found = re.search(r"^title\s*:\s*(.+?)\s*$", m.group(1), re.MULTILINE)
     return found.group(1).strip().strip("\"'").strip() if found else ""

@@ -45,7 +45,9 @@ RESPONSIBILITY_NOTE = re.compile(r"[（(][^（()）]*(?:牵头单位|责任单�
 # 「“两用物项”指的是什么」「怎样定义国家安全」: answered by the sentence that says 是指 / 所称.
 _DEFINITION_ASKED = re.compile(r"指的?是什么|指什么|是什么意思|什么意思|的?含义|定义|^什么是|所说的|所称的|\bwhat (?:is|does) .* mean\b|"
                                r"\bdefin", re.IGNORECASE)
-DEFINES = re.compile(r"是指|指的是|所称|系指|\b(?:means|refers to)\b")
+# What gives a definition's body (「…，是指…」), and with 所称 / English what marks a definition at all.
+DEFINITION_BODY = re.compile(r"是指|指的是|系指")
+DEFINES = re.compile(DEFINITION_BODY.pattern + r"|所称|\b(?:means|refers to)\b")
 # 「可以罚多少」「怎么罚」: answered by the part of a rule that says the penalty.
 _PENALTY_ASKED = re.compile(r"罚|处分|法律责任|后果|\b(?:fine|penalt)", re.IGNORECASE)
 PENALTY = re.compile(r"罚款|罚金|并处|处以?[^，,；;。]{0,12}?罚|处分|拘留|吊销|没收")

@@ -129,13 +129,14 @@ class ExtractiveAnswerer:
             # the parent's lead sentence frames its children: a work report's long section text
             # would otherwise lend every word of the section to each sentence under it.
             scope = " ".join([clause.doc_title] + [_lead_sentence(texts.get(a, "")) for a in ancestors(parent(clause))])
-            # The title's year frames a sentence only when the clauses above it name none: a work
-            # report of 2026 reviews 2025 under 「一、2025年…工作回顾」.
-            above = shelf.frame(clause) if asks.years else ""
-            frame = (above if years_in(above, shelf.year(clause.doc_id)) else f"{clause.doc_title} {above}") \
-                if asks.years else scope
-            around = f"{' '.join(clause.path)} {clause.ref} {item.text}"
             year = shelf.year(clause.doc_id)
+            frame = scope
+            if asks.years:
+                # The title's year frames a sentence only when the clauses above it name none: a
+                # work report of 2026 reviews 2025 under 「一、2025年…工作回顾」.
+                above = shelf.frame(clause)
+                frame = above if years_in(above, year) else f"{clause.doc_title} {above}"
+            around = f"{' '.join(clause.path)} {clause.ref} {item.text}"
             # A clause's own short headline (「三、2026年工作安排」, its content after it or in the
             # clauses under it) names a topic; unless a list is asked for, it is not what answers.
             short = self.selection.min_quote_chars
@@ -220,11 +221,16 @@ class ExtractiveAnswerer:
             said = f"{without_label(c.lead)} {c.sentence}"  # 「当日办结」 answers 时限 as 3个工作日 does
             return any(f not in named for f in quantities(said)) or (asks.duration and has_duration(said))
 
+        def figure_bonus(c: Candidate) -> float:
+            """Among near-equal sentences, one with a figure answers 多少; one with it in the unit asked, more so."""
+            if not gives_figure(c):
+                return 0.0
+            in_unit = bool(asks.asked_unit) and asks.asked_unit in to_search_text(c.sentence)
+            return self.selection.figure_bonus * (2 if in_unit else 1)
+
         def prefer(found: list[Candidate]) -> list[Candidate]:
-            if asks.figure:  # among near-equal sentences, the one with a figure answers 多少 (in the unit asked, more so)
-                found.sort(key=lambda c: -(c.score + (self.selection.figure_bonus if gives_figure(c) else 0.0)
-                                           + (self.selection.figure_bonus if gives_figure(c) and asks.asked_unit
-                                              and asks.asked_unit in to_search_text(c.sentence) else 0.0)))
+            if asks.figure:
+                found.sort(key=lambda c: -(c.score + figure_bonus(c)))
             if asks.definition:  # 「“两用物项”指的是什么」: among near-equal sentences, the one saying 是指
                 found.sort(key=lambda c: -(c.score + (self.selection.definition_bonus if DEFINES.search(c.sentence) else 0.0)))
             return found

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.asks import MEASURE_QUALIFIERS, PENALTY, Asks, years_in
+from qa.answer.asks import DEFINITION_BODY, MEASURE_QUALIFIERS, PENALTY, Asks, years_in
 from qa.core.config import TUNING
 from qa.core.numerals import quantities
 from qa.core.text import sentence_ends, sentences, to_search_text
 
 _PHRASE = re.compile(r"[^，,：:]+[，,：:]?")
-_DEFINES = re.compile(r"是指|指的是|系指")
 LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
 SELECTION = TUNING.answer
 
@@ -165,7 +164,7 @@ def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure:
         if penalty:
             return bool(PENALTY.search(phrase))
         if defines and not asks_figure:
-            return bool(_DEFINES.search(phrase))
+            return bool(DEFINITION_BODY.search(phrase))
         return any(f not in asked for f in quantities(phrase))
 
     unit = asks.asked_unit if asks is not None else ""
@@ -187,11 +186,12 @@ def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure:
             return max(later, key=lambda i: (bool(quantities(phrases[i])), i))
         if any(answers(phrases[i]) for i in run):
             return None
-    elif any(answers(phrases[i]) and (named(i) or not asks_figure) for i in run):
-        return None
-    elif any(answers(phrases[i]) for i in run) and not any(
-            answers(phrases[i]) and named(i) for i in range(len(phrases)) if i not in run):
-        return None
+    elif any(answers(phrases[i]) for i in run):
+        # The run's own figure answers, unless another phrase has the figure of the thing asked.
+        named_in_run = any(answers(phrases[i]) and named(i) for i in run)
+        named_elsewhere = any(answers(phrases[i]) and named(i) for i in range(len(phrases)) if i not in run)
+        if not asks_figure or named_in_run or not named_elsewhere:
+            return None
 
     # A fine with its amount says more than 没收违法所得 before it.
     def plain(i: int) -> bool:
