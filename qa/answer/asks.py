@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import cn_to_int, extract_figures, numeric_form
+from qa.core.numerals import MEASURE_UNITS, cn_to_int, extract_figures, numeric_form
 from qa.core.tokenize import words
 
 # A measure qualified per head, per area, per year…: 人均地区生产总值 is not 地区生产总值.
@@ -24,7 +24,7 @@ _SAID_AS = {"年均": "每年", "人均": "每人", "户均": "每户", "日均"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D|$)")
 FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批家名所件步方座倍成万千百十亿台辆处]|百分之几|多大|多长|多高|多久|"
                           r"比重|比例|目标值|时限|"
-                          r"\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b", re.IGNORECASE)
+                          r"\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b|\b(?:maximum|minimum|highest|lowest) (?:fine|penalty)\b", re.IGNORECASE)
 _DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周|个月|月|年)|几个?(?:工作日|天|小时|周|个月|月)"
                              r"|多长时间|多长|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
 # A stated span of time: 15个工作日, 三十日, 2小时, 6个月 (after numeric_form, so digits only).
@@ -72,6 +72,7 @@ class Asks:
     definition: bool = False  # 指的是什么 / 怎样定义: a definition (是指…)
     penalty: bool = False  # 罚多少 / 怎么罚: the penalty part of a rule
     asked_unit: str = ""  # 「节约多少标准煤」 → 标准煤: what the figure asked for is a figure of
+    asked_measure: str = ""  # 「多少亿元」「罚多少钱」 → 元: the unit the amount asked for must be stated in
 
 
 def read_question(question: str) -> Asks:
@@ -86,7 +87,16 @@ def read_question(question: str) -> Asks:
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
                 count=count if count and 2 <= count <= 20 else None,
                 definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)),
-                asked_noun=_asked_noun(question), asked_unit=_asked_unit(question))
+                asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=_asked_measure(question))
+
+
+_MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b)",
+                            re.IGNORECASE)
+
+
+def _asked_measure(question: str) -> str:
+    found = _MEASURE_ASKED.search(question)
+    return "" if not found else found.group(1) or "元"
 
 
 # 「多少标准煤」「多少个工作日」「几座」: the unit or thing a figure is asked in (a measure word alone is none).

@@ -57,7 +57,7 @@ from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
 from qa.core.messages import refusal_notice, refusal_phrase
-from qa.core.numerals import extract_figures, numeric_form, quantities
+from qa.core.numerals import extract_figures, numeric_form, quantities, states_measure
 from qa.core.text import abbreviates, sentences, to_search_text
 from qa.core.types import Clause, ContextItem, EvidenceStrength
 from qa.places import mentioned, places
@@ -219,6 +219,8 @@ class ExtractiveAnswerer:
 
         def gives_figure(c: Candidate) -> bool:
             said = f"{without_label(c.lead)} {c.sentence}"  # 「当日办结」 answers 时限 as 3个工作日 does
+            if asks.asked_measure:  # 「总投资多少亿元」: only an amount in 元 answers it, not 「二十七号线」
+                return states_measure(said, asks.asked_measure)
             return any(f not in named for f in quantities(said)) or (asks.duration and has_duration(said))
 
         def figure_bonus(c: Candidate) -> float:

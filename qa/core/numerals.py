@@ -154,6 +154,16 @@ def quantities(sentence: str) -> tuple[str, ...]:
     return tuple(f for f in extract_figures(sentence) if any(ch.isdigit() for ch in numeric_form(f)))
 
 
+# Units an amount is stated in: money, mass, length, area, volume, power. A question asking 「多少亿元」
+# is answered by an amount in 元, not by any figure of the sentence (a line number, a year).
+MEASURE_UNITS = ("元", "吨", "平方公里", "平方米", "公里", "千米", "公顷", "亩", "千瓦", "立方米", "千克", "公斤")
+
+
+def states_measure(text: str, unit: str) -> bool:
+    """Does `text` state an amount in `unit` (5000万元 and 五千元 are in 元, 2.5万吨 in 吨)?"""
+    return re.search(rf"\d(?:\.\d+)?(?:万亿|亿|万|千|百)?(?:美|港)?{re.escape(unit)}", numeric_form(text)) is not None
+
+
 def _arabicised(text: str) -> str:
     def arabic(match: re.Match) -> str:
         run = match.group(0)

@@ -419,3 +419,20 @@ def test_two_hours_with_its_measure_word_is_the_texts_2_hours_not_a_false_premis
                   "（一）系统友好型电站\n推动电站在高峰时段（不低于2小时）置信出力提升至10%以上。", 2)
     draft = ANSWERER.answer("电站在至少两个小时的高峰时段里，置信出力要提升到多少？", items_of(rule))
     assert not draft.refused and "10%" in draft.text
+
+
+def test_a_question_asking_an_amount_of_money_is_not_answered_by_a_sentence_without_one():
+    # 「二十七号线」 is a figure, but not an amount in 元: the investment asked for is not stated.
+    task = clause("d", ("三、 重点任务", "7."), "7.实施轨道交通建设规划项目，助推轨道五号线一期、二十七号线建成运营。", 7)
+    draft = ANSWERER.answer("轨道二十七号线的总投资是多少亿元？", items_of(task))
+    assert draft.refused and "亿元" in draft.notice
+    priced = clause("d", ("三、 重点任务", "8."), "8.实施轨道二十七号线建设，总投资约120亿元，2026年建成运营。", 8)
+    answered = ANSWERER.answer("轨道二十七号线的总投资是多少亿元？", items_of(task, priced))
+    assert not answered.refused and "120亿元" in answered.text
+
+
+def test_a_maximum_fine_asked_in_english_needs_an_amount_in_yuan():
+    rule = clause("d", ("第十八条",), "第十八条 矿山企业必须对下列危害安全的事故隐患采取预防措施：冒顶、片帮、瓦斯爆炸。", 18)
+    draft = ANSWERER.answer("What is the maximum fine for a mine that fails to prevent gas explosions?", items_of(rule),
+                            language="en")
+    assert draft.refused
