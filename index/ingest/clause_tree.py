@@ -75,8 +75,8 @@ class Node:
 
 
 def _joiner(node: Node) -> str:
-    """「第七篇 互联互融…」 but 「三、重点任务」, 「（二）全力推进…」."""
-    return " " if node.style.startswith("第") else ""
+    """「第七篇 互联互融…」 and 「2 本法所稱主管機關」 but 「三、重点任务」, 「（二）全力推进…」."""
+    return " " if node.style.startswith("第") or node.style == "ar␣" else ""
 
 
 class TreeBuilder:

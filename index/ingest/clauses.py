@@ -22,14 +22,13 @@ from index.ingest.clause_tree import Para, TreeBuilder
 from index.ingest.numbering import HEADING_MAX_CHARS, Numbering, lead_phrase, match_numbering
 from index.ingest.sequences import Sequences
 from qa.core.dates import DATE_AT_START, DATE_ONLY_LINE
+from qa.core.ids import COVER_LABEL, END_NOTE_LABEL, HEAD_NOTE_LABEL, SIGNATURE_LABEL
 from qa.core.text import SENTENCE_END, ends_sentence, fold, has_sentence_end, squash
 from qa.core.types import Clause, Document
 
-HEAD_NOTE_LABEL = "题注"  # the adoption line under a title: 「（2020年7月15日…全体会议通过）」
-SIGNATURE_LABEL = "落款"  # issuer and date closing an official document, with 抄送/印发 lines
+COVER_SENTENCE_CHARS = 20  # a line this long with a sentence end is notice text, not a page caption
 SIGNATURE_SCAN = 6
 _AFTER_SIGNATURE = ("抄送", "印发", "主送", "联系人", "（此件", "(此件", "附件")
-END_NOTE_LABEL = "附注"  # a closing source note: 「（本文摘自…的讲话。）」
 HEADER_SCAN_LINES = 25
 # a figure or table caption, or a box set into a plan's text (「专栏1 …」): never a section heading
 _CAPTION = re.compile(r"^([图表圖]|专栏|專欄)\s*\d+")
@@ -54,8 +53,10 @@ _INTRO = re.compile(r"[，,]|以下|如下|下列")  # a sentence that introduce
 
 def parse_clauses(document: Document) -> list[Clause]:
     paras = split_paragraphs(document.text)
-    body_from, notes = _header(paras, document.meta.title)
+    body_from, notes, cover = _header(paras, document.meta.title)
     builder = TreeBuilder(document.toc)
+    if cover:
+        builder.add_note(Para(cover[0].start, cover[-1].end, ""), COVER_LABEL)
     for para in notes:
         builder.add_note(para, HEAD_NOTE_LABEL)
     body = drop_contents(paras[body_from:])
@@ -91,18 +92,20 @@ def _is_note(text: str) -> bool:
     return len(folded) >= 8 and folded.startswith("(") and folded.endswith(")") and match_numbering(text) is None
 
 
-def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
-    """Where the body starts, and the notes (adoption line) found in the title block. Title lines,
-    the date line under them and anything before them (site captions, a news lead) are in no clause."""
+def _header(paras: list[Para], title: str) -> tuple[int, list[Para], list[Para]]:
+    """Where the body starts, the notes (adoption line) found in the title block and the cover
+    notice between an issuing notice's title and the document's own. Title lines, the date line
+    under them and anything before them (site captions, a news lead) are in no clause."""
     wanted = squash(title)
-    last_title = -1
+    titles: list[int] = []
     for i, para in enumerate(paras[:HEADER_SCAN_LINES]):
         number = match_numbering(para.text)
         if number and number.style != "dash":
             break
         key = squash(para.text)
         if wanted and len(key) >= 6 and (key in wanted or _decorates(key, wanted) or _issues(key, wanted)):
-            last_title = i
+            titles.append(i)
+    last_title = titles[-1] if titles else -1
     notes = [p for p in paras[: last_title + 1] if _is_note(p.text) and squash(p.text) not in wanted]
     body_from = last_title + 1
     subtitle = False
@@ -121,7 +124,19 @@ def _header(paras: list[Para], title: str) -> tuple[int, list[Para]]:
         elif not (DATE_AT_START.match(text) and (len(text) <= 16 or any(w in text for w in _SOURCE_WORDS))):
             break
         body_from += 1
-    return body_from, notes
+    return body_from, notes, _cover_notice(paras, titles)
+
+
+def _cover_notice(paras: list[Para], titles: list[int]) -> list[Para]:
+    """「关于印发《X》的通知」, its 文号, addressees, 「现印发给你们…」 and signature, then X's own
+    title: the notice between the two titles says who issued X, when and to whom, so it is a
+    clause. Lines between two title lines with no sentence in them are a page's captions."""
+    if len(titles) < 2:
+        return []
+    between = [p for p in paras[titles[0] + 1 : titles[-1]] if squash(p.text) and not _is_note(p.text)]
+    if any(len(p.text) >= COVER_SENTENCE_CHARS and has_sentence_end(p.text) for p in between):
+        return between
+    return []
 
 
 def _decorates(key: str, wanted: str) -> bool:

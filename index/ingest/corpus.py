@@ -32,7 +32,7 @@ def parse_file(path: Path, meta: DocumentMeta | None = None, chunk_tokens: int =
     if not clean.text:
         raise UnreadableFile(f"{path.name}: no document text left after removing page furniture",
                              hint="The file holds only navigation, footers or a table of contents.")
-    meta = meta or infer_meta(path, loaded.text, clean)
+    meta = meta or infer_meta(path, loaded.text, clean, published=loaded.published)
     if overrides:
         meta = replace(meta, **overrides)
     if not meta.script:

@@ -36,10 +36,30 @@ def main_text(html: str) -> str:
 
 
 def _headline(html: str) -> str:
+    """The page's <h1>; else the title its head declares (ArticleTitle, og:title, <title>, as
+    trafilatura reads them), which meta_text.clean_title later rids of a 「-site name」 tail."""
     from bs4 import BeautifulSoup
 
     h1 = BeautifulSoup(html, "html.parser").find("h1")
-    return re.sub(r"\s+", " ", h1.get_text()).strip() if h1 else ""
+    if h1 and (text := re.sub(r"\s+", " ", h1.get_text()).strip()):
+        return text
+    from trafilatura import extract_metadata
+
+    declared = extract_metadata(html)
+    return re.sub(r"\s+", " ", declared.title).strip() if declared and declared.title else ""
+
+
+def published_date(html: str) -> str:
+    """The publication date a page declares (its head's date meta tags, as trafilatura's htmldate
+    reads them), ISO; "" when it declares none. The first date in a page's text may be a deadline."""
+    from trafilatura import extract_metadata
+
+    try:
+        declared = extract_metadata(html)
+    except (ValueError, TypeError, AttributeError):
+        return ""
+    date = (declared.date or "") if declared else ""
+    return date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
 
 
 def _trafilatura(html: str) -> str:

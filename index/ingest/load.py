@@ -41,14 +41,17 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile:
                            hint="Split the document into parts under the limit, or raise the build's size limit.")
     if size == 0:
         raise UnreadableFile(f"{path.name}: empty file")
-    readers = {FileFormat.TXT: _read_text, FileFormat.MD: _read_text, FileFormat.HTML: _read_html,
-               FileFormat.PDF: _read_pdf, FileFormat.DOCX: _read_docx}
-    text, encoding = readers[fmt](path)
+    readers = {FileFormat.TXT: _read_text, FileFormat.MD: _read_text, FileFormat.PDF: _read_pdf, FileFormat.DOCX: _read_docx}
+    published = ""
+    if fmt is FileFormat.HTML:
+        text, encoding, published = _read_html(path)
+    else:
+        text, encoding = readers[fmt](path)
     if not text.strip():
         raise UnreadableFile(f"{path.name}: empty file (no text, only whitespace or markup)")
     # Layout-aware PDF reading and DOCX give whole paragraphs: no line may be glued to another.
     return LoadedFile(path=str(path), format=fmt, encoding=encoding, text=text,
-                      paragraphs=fmt in (FileFormat.PDF, FileFormat.DOCX))
+                      paragraphs=fmt in (FileFormat.PDF, FileFormat.DOCX), published=published)
 
 
 # --- text encodings ----------------------------------------------------------------------------
@@ -198,8 +201,9 @@ def exported_record(text: str) -> str:
 # --- html, pdf, docx ---------------------------------------------------------------------------
 
 
-def _read_html(path: Path) -> tuple[str, str]:
-    from index.ingest.html_main import main_text
+def _read_html(path: Path) -> tuple[str, str, str]:
+    """The page's main text, its encoding and the publication date its head declares."""
+    from index.ingest.html_main import main_text, published_date
 
     data = path.read_bytes()
     declared = _META_CHARSET.search(data[:4096])
@@ -212,7 +216,7 @@ def _read_html(path: Path) -> tuple[str, str]:
             html = None
     if html is None:
         html, encoding = decode_bytes(data, path.name)
-    return main_text(html), encoding
+    return main_text(html), encoding, published_date(html)
 
 
 def _read_pdf(path: Path) -> tuple[str, str]:

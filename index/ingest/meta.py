@@ -141,11 +141,12 @@ def doc_id_for(stem: str) -> str:
     return f"{slug}-{digest}" if slug else f"doc-{digest}"
 
 
-def infer_meta(path: Path, raw_text: str, clean: CleanText) -> DocumentMeta:
+def infer_meta(path: Path, raw_text: str, clean: CleanText, published: str = "") -> DocumentMeta:
     """Metadata from the text itself, for a file the manifest does not list. Issuer by where
     documents state it, most formal first: a 发文机关 field, the signature (落款), the organ
     opening a 「…关于…」 title, the legislature of a law's notes, a byline; the date of the
-    current version: a law's latest revision, the signature's date, then header dates."""
+    current version: a law's latest revision, the signature's date, then the publication date a
+    web page declares (`published`), then header dates."""
     path = Path(path)
     all_lines = clean.text.split("\n")
     lines = all_lines[:12]
@@ -159,9 +160,10 @@ def infer_meta(path: Path, raw_text: str, clean: CleanText) -> DocumentMeta:
     table = meta_text.fields(all_lines[:60])
     reported_by, reported_on = meta_text.delivery(all_lines[:15])
     issuer = (meta_text.field_issuer(all_lines[:60]) or signed_by or _issuer_in_title(title) or reported_by
-              or meta_text.legislature(head) or meta_text.byline(all_lines[:15]) or _issuer(title, lines, header))
+              or meta_text.legislature(head) or meta_text.byline(all_lines[:15]) or _issuer(title, lines, header)
+              or meta_text.site_issuer(all_lines[:3]))
     date = (meta_text.version_date(head) or signed_on or reported_on or meta_text.field_date(table)
-            or _date(clean.text, header) or meta_text.published_on(raw_text))
+            or published or _date(clean.text, header) or meta_text.published_on(raw_text))
     return DocumentMeta(
         doc_id=doc_id_for(path.stem), title=title, short_title=title, issuer=issuer, date=date,
         script=detect_script(clean.text), source=path.name,

@@ -39,6 +39,8 @@ _BRACKETED = re.compile(r"^【(.{4,80}?)】\s*[-_—|｜].*$")
 _SITE_SUFFIX = re.compile(r"^(.{4,}?(?:通知|意见|意見|方案|办法|辦法|规定|規定|规划|規劃|决定|決定|细则|細則|条例|條例|"
                           r"计划|計劃|公告|通告|报告|報告|批复|函|令|纲要|指南|措施))"
                           r"(?:\s*[(（]?[\u4e00-\u9fff]{0,12}[〔［\[]\d{4}[〕］\]]\d+号[)）]?)?\s*[-_|｜—]\s*\S{2,30}$")
+# 「…热点13问-广州市人力资源和社会保障局网站」: whatever the title, a tail that is a site's name.
+_SITE_NAME_TAIL = re.compile(r"(?<=.{4})\s*[-_|｜—]\s*[^-_|｜—\s]{2,30}(?:网站|網站|门户网|門戶網|政府网|政府網|官网|官網|网|網)$")
 _NUMBER_SUFFIX = re.compile(r"\s*[(（][^()（）]*[〔［\[]\d{4}[〕］\]]\d+号[)）]\s*$|\s+[\u4e00-\u9fff]{1,12}[〔［\[]\d{4}[〕］\]]\d+号$")
 _FILE_TYPE = re.compile(r"^\s*[\[【](?:PDF|pdf|DOCX?|docx?|WPS|wps|OFD|ofd)[\]】]\s*")  # a search result's 「[PDF] 」
 
@@ -57,7 +59,7 @@ def clean_title(title: str) -> str:
         title = m.group(1)
     if m := _SITE_SUFFIX.match(title):
         title = m.group(1)
-    return _NUMBER_SUFFIX.sub("", title).strip()
+    return _NUMBER_SUFFIX.sub("", _SITE_NAME_TAIL.sub("", title)).strip()
 
 
 def front_matter_title(raw: str) -> str:
@@ -143,6 +145,19 @@ def signature(lines: list[str]) -> tuple[str, str]:
         if names:
             return " ".join(names), iso_date(*m.groups()[:3]) or ""
     return "", ""
+
+
+# 「…热点13问-广州市人力资源和社会保障局网站」: a headline whose site is an organ's own site.
+_SITE_ORGAN = re.compile(r"[-_|｜—]\s*([\u4e00-\u9fff]{2,30}?(?:局|委|委员会|厅|部|署|办公室|办|人民政府|政府|院|中心))"
+                         r"(?:门户)?(?:网站|網站|网|網|官网|官網)$")
+
+
+def site_issuer(lines: list[str]) -> str:
+    """The organ whose own site carries the page, named in the page's headline; "" if none."""
+    for line in lines:
+        if m := _SITE_ORGAN.search(line.strip()):
+            return m.group(1)
+    return ""
 
 
 def byline(lines: list[str]) -> str:

@@ -2,7 +2,7 @@
 what style and sequence value each has, and how a label is written in ids and in refs.
 
 Recognised (simplified and traditional script, full- and half-width punctuation):
-第X编/篇/章/节/条, 一、, （一）/(一), 1./1、/1．, （1）/(1), ①…⑳, 「——」 bullets, and lead phrases
+第X编/篇/章/节/条, 一、, （一）/(一), 1./1、/1．, 1 + space, （1）/(1), ①…⑳, 「——」 bullets, and lead phrases
 (a short opening sentence ending in 。 or ：). Matching runs on a width-folded copy that keeps
 every character at its offset, so match positions are offsets into the original line.
 """
@@ -25,11 +25,18 @@ _CN_COMMA = re.compile(rf"([{_CN}]+)(?:、|\.(?!\d))")
 _CN_PAREN = re.compile(rf"\(([{_CN}]+)\)")
 _AR_DOT = re.compile(r"(\d{1,3})[、.](?!\d)")
 _AR_PAREN = re.compile(r"\((\d{1,3})\)")
+# 「1 范围」「12 違反本法…」: a number and a space, as standards number their sections and some law
+# collections their articles (the 第…條 dropped). Accepted only as a list that goes on (sequences.py).
+_AR_SPACE = re.compile(r"(\d{1,3})[ \t\u3000]+(?=[\u4e00-\u9fff])")
 # 「1.1增创…」: a level under 「1.」 that long plans number decimally. A figure (「2.5亿元」) has the
 # same shape; sequences.py accepts it only as the next sub-item of the item in force.
 _AR_SUB = re.compile(r"(\d{1,2})\.(\d{1,2})(?![\d.%％万亿千百十元倍个年月日时米吨亩度平公人家台辆项次岁])\s*(?=[\u4e00-\u9fff“《（(])")
 _CIRCLED = re.compile(r"([\u2460-\u2473])")
 _DASH = re.compile(r"(?:——|──|―{1,2}|-{2})")
+
+# Characters typed or extracted in place of a numeral: katakana ー for 一 (「第二十ー条」, an IME slip),
+# and the Kangxi radicals a PDF's font maps 一二八十 to. Same length, so offsets are kept.
+_NUMERAL_LOOKALIKES = str.maketrans({"ー": "一", "\u2f00": "一", "\u2f06": "二", "\u2f0b": "八", "\u2f17": "十"})
 
 HEADING_MAX_CHARS = 50  # a numbered line this short without sentence punctuation is a heading alone
 LEAD_MAX_CHARS = 30
@@ -41,7 +48,7 @@ _SPEECH = re.compile(r"(强调|指出|表示|认为|提出|说|強調|認為|說
 class Numbering:
     """A numbering label found at the start of a paragraph."""
 
-    style: str  # "第篇" / "第章" / …, "cn、", "（cn）", "ar.", "ar.ar" (1.1), "（ar）", "circled", "dash"
+    style: str  # "第篇" / "第章" / …, "cn、", "（cn）", "ar.", "ar.ar" (1.1), "ar␣" (1 范围), "（ar）", "circled", "dash"
     value: int | None  # position in its sequence; None for bullets
     label: str  # canonical, as used in clause ids: 第七篇, 三, （八）, 5, （1）, ①, ——
     end: int  # offset in the line where the text after the label starts
@@ -72,7 +79,7 @@ def _skip_spaces(line: str, pos: int) -> int:
 
 def match_numbering(line: str) -> Numbering | None:
     """The numbering label opening `line`, or None. Sequence sanity is the caller's job."""
-    folded = fold(line)
+    folded = fold(line).translate(_NUMERAL_LOOKALIKES)
     if m := _CHAPTER.match(folded):
         unit = _UNIT_SIMPLIFIED.get(m.group(2), m.group(2))
         value = cn_to_int(m.group(1))
@@ -93,6 +100,8 @@ def match_numbering(line: str) -> Numbering | None:
     if m := _AR_DOT.match(folded):
         if m.end() < len(folded):  # a bare "1." line is a page number, not an item
             return Numbering("ar.", int(m.group(1)), str(int(m.group(1))), _skip_spaces(line, m.end()))
+    if m := _AR_SPACE.match(folded):
+        return Numbering("ar␣", int(m.group(1)), str(int(m.group(1))), _skip_spaces(line, m.end()))
     if m := _CIRCLED.match(folded):
         return Numbering("circled", ord(m.group(1)) - 0x2460 + 1, m.group(1), _skip_spaces(line, m.end()))
     if m := _DASH.match(folded):

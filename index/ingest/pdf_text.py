@@ -194,7 +194,7 @@ def _starts_paragraph(previous: str, text: str, headings: set[str]) -> bool:
     if previous.endswith(tuple(_LINE_END)) or _is_heading(previous, headings) or DATE_ONLY_LINE.match(previous):
         return True
     number = match_numbering(text)
-    if number and number.style not in ("dash", "ar.", "ar.ar"):
+    if number and number.style not in ("dash", "ar.", "ar.ar", "ar␣"):
         return True
     note = text.startswith(("(", "（")) and text.endswith((")", "）"))
     return bool(note or DATE_ONLY_LINE.match(text) or PAGE_MARKER.match(text))
@@ -205,7 +205,7 @@ def _is_heading(line: str, headings: set[str]) -> bool:
     if compact in headings or (m := _INLINE_HEADING.search(compact)) and (not headings or m.group(1) in headings):
         return True
     number = match_numbering(line)
-    return bool(number and number.style not in ("dash", "ar.ar") and len(line) <= HEADING_MAX_CHARS
+    return bool(number and number.style not in ("dash", "ar.ar", "ar␣") and len(line) <= HEADING_MAX_CHARS
                 and not has_sentence_end(line))
 
 

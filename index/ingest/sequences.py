@@ -39,6 +39,8 @@ class Sequences:
         if number.style == "ar.ar" and not self._under_item(number, stack_styles):
             return False
         last = self.last.get(number.style, 0)
+        if number.style == "ar␣" and not last:  # 「1 个工作日内…」 opens no list unless a 2 follows
+            return number.value == 1 and self._follows(i, number.style, 2, 0)
         if number.value == last + 1:
             return True
         if number.style not in stack_styles and number.value == 1:
@@ -71,12 +73,15 @@ class Sequences:
 
     def decimal_item(self, i: int, text: str) -> Numbering | None:
         """「11.121人才梯队项目」 as item 11 when the arabic list in force stands at 10 and goes on
-        with 12, not with an 11 of its own (then 「2.5亿元…」 was a figure)."""
+        with 12, not with an 11 of its own (then 「2.5亿元…」 was a figure); 「1.2025年度…」 as
+        item 1 when no list is in force and a 2 comes next."""
         m = _DECIMAL_LABEL.match(fold(text))
         last = self.last.get("ar.", 0)
-        if m and last and int(m.group(1)) == last + 1 and not self._follows(i, "ar.", last + 1, last + 2):
-            return Numbering("ar.", last + 1, str(last + 1), m.end())
-        return None
+        if not m or int(m.group(1)) != last + 1:
+            return None
+        # a list's first item (「1.2025年度…」) when the list goes on with 2 before any 1 of its own
+        goes_on = self._follows(i, "ar.", 2, 1) if not last else not self._follows(i, "ar.", last + 1, last + 2)
+        return Numbering("ar.", last + 1, str(last + 1), m.end()) if goes_on else None
 
     def inline_split(self, text: str, stack_styles: list[str]) -> int:
         """Offset of an item glued after a sentence end inside `text`, or 0. Only the very next

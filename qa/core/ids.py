@@ -10,6 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 DOC_SEPARATOR = ":"
+# Labels of the clauses around a document's own numbering, which say who issued it, when and
+# where it came from rather than what it sets out (index/ingest/clauses.py makes them).
+HEAD_NOTE_LABEL = "题注"  # the adoption line under a title: 「（2020年7月15日…全体会议通过）」
+COVER_LABEL = "印发通知"  # the notice a document is issued under, between its title and the document's own
+SIGNATURE_LABEL = "落款"  # issuer and date closing an official document, with 抄送/印发 lines
+END_NOTE_LABEL = "附注"  # a closing source note: 「（本文摘自…的讲话。）」
+NOTE_LABELS = frozenset({HEAD_NOTE_LABEL, COVER_LABEL, SIGNATURE_LABEL, END_NOTE_LABEL})
 LEVEL_SEPARATOR = "/"
 PART_SEPARATOR = "#"
 
@@ -57,3 +64,8 @@ def is_within(any_id: str, ancestor: str) -> bool:
     """True for the clause `ancestor` itself and every clause under it."""
     base, top = base_id(any_id), base_id(ancestor)
     return base == top or base.startswith(top + LEVEL_SEPARATOR)
+
+
+def is_note(labels: Sequence[str]) -> bool:
+    """A clause about the document (its cover notice, signature, adoption or source note)."""
+    return len(labels) == 1 and labels[0] in NOTE_LABELS

@@ -81,6 +81,7 @@ class LoadedFile:
     encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"; "" for pdf/docx
     text: str
     paragraphs: bool = False  # one paragraph per line already (layout-aware PDF, DOCX): never re-joined
+    published: str = ""  # ISO date a web page declares in its head (meta tags), "" for other formats
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,33 @@ def test_font_switch_and_decorated_page_title_go_but_a_lone_table_cell_stays():
     assert lines[0] == "关于做好相关工作的通知" and lines[1] == BODY[0]
     assert not {"Aa", "字体：", "小", "|"} & set(lines)
     assert lines[-4:] == ["风险等级", "大", "影响范围", "中"]  # cells of a table, not a font switch
+
+
+QA_PAGE = """<html><head><meta charset="utf-8"><meta name="PubDate" content="2025-09-04 10:30">
+<meta name="ArticleTitle" content="年度积分入户工作热点问答"><title> 年度积分入户工作热点问答-某某市人力资源和社会保障局网站 </title></head>
+<body><div class="nav"><a href="/">首页</a> <a href="/a">政务公开</a></div><div class="article">
+<p>1.2025年度积分入户指标有多少个？</p><p>答：根据年度人口迁入计划，2025年度我市积分入户类指标为1.6万个，与上年度持平。</p>
+<p>2.申请积分入户需要具备哪些基本条件？</p><p>答：需要具备以下基本条件：（一）在本市合法稳定就业；（二）年龄在45周岁以下；（三）缴纳社会保险满4年。</p>
+<p>3.积分入户申报的起止时间是什么？</p><p>答：申报时间是2025年10月10日9时至2025年11月10日17时。</p>
+</div><div class="foot">主办单位：某某市人力资源和社会保障局</div></body></html>"""
+
+
+def test_a_page_without_a_headline_is_named_dated_and_issued_by_what_its_head_declares(tmp_path):
+    path = tmp_path / "qa-page.html"
+    path.write_text(QA_PAGE, encoding="utf-8")
+    parsed = parse_file(path)
+    meta = parsed.document.meta
+    assert meta.title == "年度积分入户工作热点问答"  # the site's name cut from the declared title
+    assert meta.issuer == "某某市人力资源和社会保障局"  # the organ whose own site it is
+    assert meta.date == "2025-09-04"  # the declared publication date, not the first deadline in the text
+    labels = ["/".join(c.labels) for c in parsed.clauses]
+    assert labels[:3] == ["1", "2", "3"]  # 「1.2025年度…」 is item 1, not the decimal 1.2025
+
+
+def test_articles_as_markdown_bullets_keep_their_numbers(tmp_path):
+    path = tmp_path / "noise-act.md"
+    path.write_text("\n\n".join(f"* {n} 本法第{n}項所定事項，由主管機關定之。\n\n> 釋：本條新增。" for n in range(1, 5)),
+                    encoding="utf-8")
+    clauses = parse_file(path).clauses
+    assert ["/".join(c.labels) for c in clauses] == ["1", "2", "3", "4"]
+    assert clauses[1].text == "2 本法第2項所定事項，由主管機關定之。\n釋：本條新增。"

@@ -67,3 +67,44 @@ def test_an_item_glued_to_the_previous_one_by_line_joining_is_split():
 def test_a_cross_reference_after_a_sentence_end_does_not_split():
     tree = parse("一、任务\n1.按期完成。详见附件。3.5万元由财政承担。\n2.按时报送。说明。")
     assert tree["一/1"].text == "1.按期完成。详见附件。3.5万元由财政承担。"
+
+
+def test_a_numeral_typed_as_a_lookalike_still_numbers_an_article():
+    # 「第二十ー条」 carries a katakana ー for 一 (an IME slip); a PDF font may give the Kangxi radical ⼆.
+    tree = parse("第一章 总则\n第十九条 公民应当申报登记。\n第二十条 婴儿出生后一个月以内申报出生登记。\n"
+                 "第二十ー条 夫妻一方户口为集体户的，随家庭户一方申报。\n第二十二条 本规范自印发之日起施行。",
+                 title="某某工作规范")
+    assert tree["第一章/第二十一条"].text.startswith("第二十ー条") and "第二十ー条" not in tree["第一章/第二十条"].text
+
+
+def test_articles_numbered_by_a_bare_number_and_a_space_are_clauses():
+    # A law collection that drops 第…條 and keeps the number: 「1 為維護…」, each with its 釋 note.
+    text = "\n".join(f"{n} 本法第{n}項規定之事項，由主管機關定之。\n釋：本條新增。" for n in range(1, 6))
+    tree = parse(text, title="某某管制法")
+    assert [k for k in tree if k != "前言"] == ["1", "2", "3", "4", "5"]
+    assert tree["3"].text.startswith("3 本法第3項") and tree["3"].text.endswith("釋：本條新增。")
+
+
+def test_a_number_and_a_space_opening_one_paragraph_is_no_list():
+    tree = parse("一、工作要求\n各单位要抓紧落实。\n1 个工作日内完成登记，逾期不予受理。\n二、其他\n本意见自印发之日起施行。")
+    assert "一/1" not in tree and "1 个工作日内" in tree["一"].text
+
+
+def test_a_first_item_read_as_a_decimal_is_item_one_when_item_two_follows():
+    tree = parse("1.2025年度指标有多少个？\n答：指标为1.6万个。\n2.申请需要具备哪些条件？\n答：需要具备以下条件。",
+                 title="工作热点问答")
+    assert tree["1"].text.startswith("1.2025年度指标") and tree["2"].text.startswith("2.申请")
+
+
+def test_the_cover_notice_between_the_issuing_title_and_the_documents_own_is_a_clause():
+    text = ("某某部关于印发《某某管理工作规范》的通知\n某发〔2021〕12号\n各省、自治区、直辖市有关部门：\n"
+            "《某某管理工作规范》已经部务会审议通过，现印发给你们，请结合本地实际认真贯彻执行。\n某某部\n2021年7月24日\n"
+            "某某管理工作规范\n第一章 总则\n第一条 为规范管理工作，制定本规范。\n第二条 本规范适用于全国。")
+    tree = parse(text, title="某某管理工作规范")
+    assert "印发通知" in tree and "现印发给你们" in tree["印发通知"].text and "某发〔2021〕12号" in tree["印发通知"].text
+    assert tree["第一章/第一条"].text == "第一条 为规范管理工作，制定本规范。"
+
+
+def test_page_captions_between_two_title_lines_are_no_cover_notice():
+    text = "某某规划\n来源：某某网\n某某规划\n一、总体要求\n坚持统筹推进。\n二、主要任务\n加强组织领导。"
+    assert "印发通知" not in parse(text, title="某某规划")
