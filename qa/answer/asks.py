@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
 from qa.core.numerals import MEASURE_UNITS, cn_to_int, extract_figures, numeric_form
+from qa.core.text import to_simplified
 from qa.core.tokenize import words
 
 # A measure qualified per head, per area, per year…: 人均地区生产总值 is not 地区生产总值.
@@ -25,11 +26,12 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D|$)")
 FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批家名所件步方座倍成万千百十亿台辆处]|百分之几|多大|多长|多高|多久|"
                           r"比重|比例|目标值|时限|"
                           r"\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b|\b(?:maximum|minimum|highest|lowest) (?:fine|penalty)\b", re.IGNORECASE)
-_DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周|个月|月|年)|几个?(?:工作日|天|小时|周|个月|月)"
-                             r"|多长时间|多长|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
+# 「期限是多长」 asks a span of time, 「多长里程」 a length.
+_DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周(?!岁)|个月|月|年)|几个?(?:工作日|天|小时|周(?!岁)|个月|月)"
+                             r"|多长时间|多长(?=的?时间|[^\u4e00-\u9fff]|$)|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
 # A stated span of time: 15个工作日, 三十日, 2小时, 6个月 (after numeric_form, so digits only).
 # 当日办结 / 次日 / 即时办理 are time limits too, the shortest ones.
-DURATION = re.compile(r"\d+(?:\.\d+)?个?(?:工作日|日|天|小时|分钟|周|个月|月|年)(?:内|以内|之内)?|当[日天场](?=办|受理|完成|返还|答复)|"
+DURATION = re.compile(r"\d+(?:\.\d+)?个?(?:工作日|日|天|小时|分钟|周(?!岁)|个月|月|年)(?:内|以内|之内)?|当[日天场](?=办|受理|完成|返还|答复)|"
                       r"次日|即时办|立即办")
 # 哪天 / 何时 / 几月 / When…?: a point in time is asked (a 'when' inside a sentence is a conjunction), answered by a date, not any figure.
 _DATE_ASKED = re.compile(r"哪一?天|哪一?日|何时|什么时候|什么时间|哪一?年|几月|几号|哪个月|截止到?哪|^\s*when\b|\bwhat date\b",
@@ -38,15 +40,17 @@ _DATE_ASKED = re.compile(r"哪一?天|哪一?日|何时|什么时候|什么时�
 DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?|[底末初]|上半年|下半年)?|\d{1,2}月(?:\d{1,2}[日号]|份|底|初|中旬|下旬|上旬)?")
 RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|哪(?:个|些|几个|一个|家)?(?:部门|单位|机构|机关)|由谁|\bwho\b|\blead",
                                 re.IGNORECASE)
+# How a text says who does a task: 「由市交通委牵头」「市商务委负责」「主管部门为…」「实施主体：…」.
+RESPONSIBLE_SAID = re.compile(r"牵头|负责|主管|主办|承办|实施主体|责任单位|责任部门")
 # The question's own words for "who": answered by a responsibility note, whatever its wording.
 RESPONSIBLE_WORDS = re.compile(r"牵头|负责|责任|部门|单位|主管|谁")
 # The note a task carries naming who does it: （牵头单位：区交通局）, （市发改委等负责）.
 RESPONSIBILITY_NOTE = re.compile(r"[（(][^（()）]*(?:牵头单位|责任单位|牵头部门|责任部门|负责)[^（()）]*[)）]")
 # 「“两用物项”指的是什么」「怎样定义国家安全」: answered by the sentence that says 是指 / 所称.
-_DEFINITION_ASKED = re.compile(r"指的?是什么|指什么|是什么意思|什么意思|的?含义|定义|^什么是|所说的|所称的|\bwhat (?:is|does) .* mean\b|"
+_DEFINITION_ASKED = re.compile(r"指的?是什么|指什么|是什么意思|什么意思|的?含义|定义|界定|^什么是|所说的|所称的|\bwhat (?:is|does) .* mean\b|"
                                r"\bdefin", re.IGNORECASE)
 # What gives a definition's body (「…，是指…」), and with 所称 / English what marks a definition at all.
-DEFINITION_BODY = re.compile(r"是指|指的是|系指")
+DEFINITION_BODY = re.compile(r"是指|指的是|系指|(?<=[，,])指(?![出导挥定示引标令])")  # 「本法所称噪音，指超过…」
 DEFINES = re.compile(DEFINITION_BODY.pattern + r"|所称|\b(?:means|refers to)\b")
 # 「可以罚多少」「怎么罚」: answered by the part of a rule that says the penalty.
 _PENALTY_ASKED = re.compile(r"罚|处分|法律责任|后果|\b(?:fine|penalt)", re.IGNORECASE)
@@ -173,7 +177,9 @@ def has_date(text: str) -> bool:
 def responsibility_notes(text: str, sentence: str = "") -> list[str]:
     """The 牵头单位/责任单位 notes of `text`; given one of its sentences, the note of that sentence's
     task first: a clause may hold several tasks, each closing with its own note."""
-    found = [(m.start(), m.group(0)) for m in RESPONSIBILITY_NOTE.finditer(text)]
+    simple = to_simplified(text)  # 「（…負責）」 in a traditional-script text; spans kept when lengths agree
+    found = [(m.start(), text[m.start() : m.end()])
+             for m in RESPONSIBILITY_NOTE.finditer(simple if len(simple) == len(text) else text)]
     at = text.find(sentence.strip()) if sentence.strip() else -1
     if at >= 0:
         found.sort(key=lambda note: (note[0] < at, note[0]))  # the first note after the sentence

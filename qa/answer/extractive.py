@@ -21,7 +21,6 @@ from dataclasses import replace
 import numpy as np
 
 from qa.answer.asks import (
-    DEFINES,
     Asks,
     fit,
     has_date,
@@ -32,12 +31,14 @@ from qa.answer.asks import (
 )
 from qa.answer.drafts import Candidate, Draft, StoredVectors
 from qa.answer.lists import (
+    INLINE_FIRST_ITEM,
     after_colon,
     announced_list,
     named_list,
     ordinal_list,
     sibling_list,
 )
+from qa.answer.preference import Preference
 from qa.answer.premises import unsupported_premises
 from qa.answer.quotes import (
     cite,
@@ -57,7 +58,7 @@ from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
 from qa.core.messages import refusal_notice, refusal_phrase
-from qa.core.numerals import extract_figures, numeric_form, quantities, states_measure
+from qa.core.numerals import numeric_form, quantities
 from qa.core.text import abbreviates, sentences, to_search_text
 from qa.core.types import Clause, ContextItem, EvidenceStrength
 from qa.places import mentioned, places
@@ -128,7 +129,9 @@ class ExtractiveAnswerer:
             # parent in the context counts for the words; any parent, fetched, for the year. Only
             # the parent's lead sentence frames its children: a work report's long section text
             # would otherwise lend every word of the section to each sentence under it.
-            scope = " ".join([clause.doc_title] + [_lead_sentence(texts.get(a, "")) for a in ancestors(parent(clause))])
+            # The issuer frames the document too: 「我市」 in a page of 广州市人社局 is 广州.
+            scope = " ".join([shelf.names(clause.doc_id, clause.doc_title)]
+                             + [_lead_sentence(texts.get(a, "")) for a in ancestors(parent(clause))])
             year = shelf.year(clause.doc_id)
             frame = scope
             if asks.years:
@@ -144,7 +147,8 @@ class ExtractiveAnswerer:
                 lead = lead_of(sentence, item.text)  # an item is read with the line it hangs on
                 stated = resolve_relative_years(f"{without_label(lead)} {sentence}" if lead else sentence, year)
                 covered = coverage(terms, stated, scope, around, weights)
-                headline = not asks.listing and _is_headline(clause, sentence, short)
+                # …nor does a question the text asks itself (a Q&A page's 「2.申请需要具备哪些条件？」).
+                headline = not asks.listing and _is_headline(clause, sentence, short) or sentence.rstrip().endswith(("？", "?"))
                 fits = fit(asks, terms, stated, frame, year, self.selection) * (self.selection.headline if headline else 1.0)
                 scored.append(self._candidate(item, sentence, covered, fit=fits, lead=lead))
         scored.sort(key=lambda c: -c.coverage * c.fit)
@@ -214,42 +218,20 @@ class ExtractiveAnswerer:
         if not ranked:
             return ranked, None
         asks = read_question(question)
-        # A figure the question itself names (2027, 2035) is not an answer to 多少.
-        named = {f for t in content_terms(question) for f in extract_figures(t)}
-
-        def gives_figure(c: Candidate) -> bool:
-            said = f"{without_label(c.lead)} {c.sentence}"  # 「当日办结」 answers 时限 as 3个工作日 does
-            if asks.asked_measure:  # 「总投资多少亿元」: only an amount in 元 answers it, not 「二十七号线」
-                return states_measure(said, asks.asked_measure)
-            return any(f not in named for f in quantities(said)) or (asks.duration and has_duration(said))
-
-        def figure_bonus(c: Candidate) -> float:
-            """Among near-equal sentences, one with a figure answers 多少; one with it in the unit asked, more so."""
-            if not gives_figure(c):
-                return 0.0
-            in_unit = bool(asks.asked_unit) and asks.asked_unit in to_search_text(c.sentence)
-            return self.selection.figure_bonus * (2 if in_unit else 1)
-
-        def prefer(found: list[Candidate]) -> list[Candidate]:
-            if asks.figure:
-                found.sort(key=lambda c: -(c.score + figure_bonus(c)))
-            if asks.definition:  # 「“两用物项”指的是什么」: among near-equal sentences, the one saying 是指
-                found.sort(key=lambda c: -(c.score + (self.selection.definition_bonus if DEFINES.search(c.sentence) else 0.0)))
-            return found
-
-        best = prefer(ranked)[0]
+        preference = Preference.of(question, asks, self.selection)
+        best = preference.prefer(ranked)[0]
         context = to_search_text(" ".join(f"{i.hit.clause.doc_title} {i.text}" for i in items))
         evidence = Evidence(
             coverage=best.coverage,
             similarity=best.similarity if self.embedder is not None else 1.0,
             asks_figure=asks.figure,
-            has_figure=gives_figure(best),
+            has_figure=preference.gives_figure(best),
             unknown_places=tuple(p.text for p in places(to_search_text(question)) if not mentioned(p, context)),
             unsupported_premises=unsupported_premises(question, items, shelf, best.item.hit.clause.doc_id,
                                                       self.weights(), self.thresholds),
         )
         if wording and wording != question:
-            ranked = prefer(self.candidates(wording, items, shelf, asked=question))
+            ranked = preference.prefer(self.candidates(wording, items, shelf, asked=question))
         return ranked, evidence
 
     def answer(self, question: str, items: Sequence[ContextItem], language: str = "zh",
@@ -304,6 +286,7 @@ class ExtractiveAnswerer:
         # 「建设单位应当履行下列职责：」 with its items after it (the best sentence, or the line the
         # best item hangs on): the list the clause itself announces.
         announcing = best.lead or best.sentence
+        announcing = INLINE_FIRST_ITEM.sub("", announcing)  # the announcement without its first item run on
         if len(after_colon(announcing, best.item, shelf, self.selection)) >= 2:
             lead = replace(best, sentence=announcing, lead="")
             return [d for d in (self._quotes([lead], terms, asks, shelf, language), heading) if d]

@@ -108,6 +108,15 @@ def sibling_list(best_sentence: str, best_item: ContextItem, shelf: Shelf,
     return entries_answer([(best_item.n, item_label(LIST_LINE.sub("", line, count=1), max_chars)) for line in lines])
 
 
+# 「不得從事下列行為：一、燃放爆竹。二、神壇…。三、…」: numbered items run on inside one paragraph.
+_NUMERAL = "[一二三四五六七八九十]{1,2}"
+_INLINE_ITEM = re.compile(rf"(?<=[：:。；;])(?:({_NUMERAL})、|[（(]({_NUMERAL})[)）])")
+_INLINE_FIRST = re.compile(r"一、|[（(]一[)）]")
+_INLINE_LABEL = re.compile(rf"^(?:{_NUMERAL}、|[（(]{_NUMERAL}[)）])")
+# A colon's announcement with its first item run on: 「…不得從事下列行為：一、燃放爆竹。」
+INLINE_FIRST_ITEM = re.compile(r"(?<=[：:])(?:一、|[（(]一[)）])[^：:]*$")
+
+
 def after_colon(quote: str, item: ContextItem, shelf: Shelf,
                 selection: AnswerSelection = SELECTION) -> list[tuple[int, str]]:
     """The items a quote ending in a colon introduces: the lines after it in its clause, else
@@ -117,6 +126,10 @@ def after_colon(quote: str, item: ContextItem, shelf: Shelf,
     start = item.text.find(quote.rstrip("。").strip())
     rest = item.text[start + len(quote.rstrip("。").strip()):] if start >= 0 else ""
     lines = [line.strip() for line in rest.splitlines() if line.strip()]
+    if lines and len(starts := [0] + [m.start() for m in _INLINE_ITEM.finditer(lines[0])]) >= 3 \
+            and _INLINE_FIRST.match(lines[0]):  # 「一、燃放爆竹。二、神壇…。」 on the colon's own line
+        parts = [lines[0][a:b].strip() for a, b in zip(starts, starts[1:] + [len(lines[0])])]  # not the note below
+        lines = [_INLINE_LABEL.sub("", part) for part in parts]
     if not lines:
         lines = [s for s in re.split(r"(?<=[；;。])", rest) if s.strip()]
     if lines:
@@ -154,11 +167,15 @@ def _ordinal_run(children: Sequence[tuple[Clause, str]]) -> list[tuple[Clause, s
 
 def ordinal_list(best_item: ContextItem, count: int | None,
                  selection: AnswerSelection = SELECTION) -> tuple[str, dict[int, str]] | None:
-    """The items a clause counts in its running text (一是……二是……三是……), each by its first
-    sentence, when they run 一, 二, 三… without a gap and there are as many as asked (if counted)."""
+    """The items a clause counts in its running text (一是……二是……三是……, or 「：一、…。二、…」),
+    each by its first sentence, when they run 一, 二, 三… without a gap and there are as many as
+    asked (if counted)."""
     text = best_item.text
-    found = list(_ORDINAL_ITEM.finditer(text))
-    run = [found[i].start() for i in _longest_run([cn_to_int(m.group(1)) for m in found])]
+    run: list[int] = []
+    for pattern in (_ORDINAL_ITEM, _INLINE_ITEM):
+        found = list(pattern.finditer(text))
+        starts = [found[i].start() for i in _longest_run([cn_to_int(m.group(1) or m.group(m.lastindex or 1)) for m in found])]
+        run = starts if len(starts) > len(run) else run
     if not run or (count and len(run) != count):
         return None
     labels = [item_label(text[start:], selection.max_quote_chars) for start in run[: selection.max_list_items]]

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.asks import DEFINITION_BODY, MEASURE_QUALIFIERS, PENALTY, Asks, years_in
+from qa.answer.asks import DEFINITION_BODY, MEASURE_QUALIFIERS, PENALTY, RESPONSIBLE_SAID, Asks, years_in
 from qa.core.config import TUNING
 from qa.core.numerals import quantities
-from qa.core.text import sentence_ends, sentences, to_search_text
+from qa.core.text import sentence_ends, sentences, to_search_text, to_simplified
 
 _PHRASE = re.compile(r"[^，,：:]+[，,：:]?")
 LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
@@ -151,20 +151,23 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
 
 def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure: bool, asks: Asks | None) -> int | None:
     """The phrase outside the quoted run that holds what is asked — the penalty (罚多少, 怎么罚),
-    the definition (是指…) or a figure — when the run holds none; the first after it, else the
+    the definition (是指…), who leads (由…牵头) or a figure — when the run holds none; the first after it, else the
     last before it. A figure in the unit or of the thing the question names (多少标准煤 → 「约6000
     万吨标准煤」) goes before other figures (「提高5个百分点」)."""
     penalty = asks is not None and asks.penalty
     defines = asks is not None and asks.definition
-    if not (asks_figure or penalty or defines):
+    responsible = asks is not None and asks.responsible and not asks_figure
+    if not (asks_figure or penalty or defines or responsible):
         return None
     asked = {str(y) for y in asks.years} if asks is not None else set()
 
     def answers(phrase: str) -> bool:
+        if responsible:  # 「成立由市交通委牵头，…」: the phrase naming who leads
+            return bool(RESPONSIBLE_SAID.search(to_simplified(phrase)))
         if penalty:
-            return bool(PENALTY.search(phrase))
+            return bool(PENALTY.search(to_simplified(phrase)))
         if defines and not asks_figure:
-            return bool(DEFINITION_BODY.search(phrase))
+            return bool(DEFINITION_BODY.search(to_simplified(phrase)))
         return any(f not in asked for f in quantities(phrase))
 
     unit = asks.asked_unit if asks is not None else ""

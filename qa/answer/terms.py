@@ -22,7 +22,7 @@ _QUESTION_WORDS = frozenset(
     # gives a date, a definition, a route, a range, and seldom uses the noun itself.
     + "时候 意思 含义 途径 渠道 幅度".split()
     # A definition is asked by 定义 / 所说的 / 所称 and given by 是指: the asking, not the topic.
-    + "定义 所说 所称 所谓 怎样 怎么样".split()
+    + "定义 界定 所说 所称 所谓 怎样 怎么样".split()
     # Pointing at the document or a total (「这份规划」「一共布点了多少座」): the question's frame;
     # the text says 本规划 / 共, or nothing.
     + "这份 这部 这篇 这则 这条 该份 此份 这次 此次 本次 一共 总共 共计 文章".split()

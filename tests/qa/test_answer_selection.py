@@ -436,3 +436,46 @@ def test_a_maximum_fine_asked_in_english_needs_an_amount_in_yuan():
     draft = ANSWERER.answer("What is the maximum fine for a mine that fails to prevent gas explosions?", items_of(rule),
                             language="en")
     assert draft.refused
+
+
+def test_items_run_on_after_a_colon_are_the_list():
+    article = clause("d", ("8",), "8 噪音管制區內，於主管機關公告之時間不得從事下列行為致妨害他人生活環境安寧：一、燃放爆竹。"
+                     "二、神壇、廟會、婚喪等民俗活動。三、其他經主管機關公告之行為。\n釋：一、條次變更。", 8, title="某某管制法")
+    draft = ANSWERER.answer("在噪音管制区内，公告的时间不准从事哪些扰人安宁的行为？", items_of(article))
+    assert not draft.refused and all(x in draft.text for x in ("燃放爆竹", "神壇", "其他經主管機關公告之行為"))
+    assert "條次變更" not in draft.text
+    answer = clause("d", ("2",), "2.申请需要具备哪些基本条件？\n答：需要具备以下基本条件：（一）在本市合法稳定就业；"
+                    "（二）年龄在45周岁以下；（三）缴纳社会保险满4年。", 2, title="某市积分入户热点问答")
+    listed = ANSWERER.answer("申请积分入户要满足哪些基本条件？", items_of(answer))
+    assert all(x in listed.text for x in ("合法稳定就业", "45周岁以下", "社会保险满4年"))
+
+
+def test_who_leads_keeps_the_phrase_naming_the_lead_when_the_sentence_is_trimmed():
+    task = clause("d", ("三、 保障措施", "（一） 加强组织领导"),
+                  "（一）加强组织领导\n成立由市交通委牵头，市发展改革委、市住房城乡建设管理委、市经济信息化委、市规划资源局等部门参与的"
+                  "交通领域光伏推广应用工作推进机制，统筹推进交通领域光伏应用推广示范试点工作，协调解决重大问题。", 12,
+                  title="某市交通领域光伏推广应用实施方案")
+    draft = ANSWERER.answer("交通领域光伏推广应用的推进机制由哪个部门牵头？", items_of(task))
+    assert not draft.refused and "由市交通委牵头" in draft.text
+
+
+def test_an_age_is_no_span_of_time():
+    rules = [clause("d", ("第九条",), "第九条 年满十六周岁首次申领居民身份证的，公安机关应当进行人像比对。", 9),
+             clause("d", ("第七十四条",), "第七十四条 公民应当自年满十六周岁之日起三个月内，向公安派出所申请领取居民身份证。", 74)]
+    draft = ANSWERER.answer("公民满16周岁以后，应当在几个月内去申领居民身份证？", items_of(*rules))
+    assert not draft.refused and "三个月内" in draft.text
+
+
+def test_a_length_asked_with_duo_chang_is_no_span_of_time():
+    plan = clause("d", ("一、 重点任务", "（二） 农村公路"),
+                  "（二）农村公路\n结合农村公路规划建设，推进高质量发展。通过对农村道路路基、路面进行改造提升，完成农村公路提档升级改造600公里。", 2,
+                  title="某市交通精细化管理三年行动计划")
+    draft = ANSWERER.answer("三年内农村公路要完成多长里程的提档升级？", items_of(plan))
+    assert not draft.refused and "600公里" in draft.text
+
+
+def test_a_traditional_script_definition_is_found_by_its_simplified_form():
+    rules = [clause("d", ("3",), "3 本法所稱噪音，指超過管制標準之聲音。", 3, title="噪音管制法"),
+             clause("d", ("4",), "4 中央主管機關之主管事項如下：噪音管制法規之制定、研議及釋示。", 4, title="噪音管制法")]
+    draft = ANSWERER.answer("噪音管制法所说的“噪音”是怎么界定的？", items_of(*rules))
+    assert not draft.refused and "超過管制標準之聲音" in draft.text
