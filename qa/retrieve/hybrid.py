@@ -74,7 +74,7 @@ class Searching:
 
             named |= named_documents(question, self.reader.documents(), Path(self.english_cache) if self.english_cache else None)
         fused = rerank(fuse(dense, bm25, self.fusion), question, named,
-                       self.fusion.named_document_bonus, self.fusion.answer_type_bonus)
+                       self.fusion.named_document_bonus, self.fusion.answer_type_bonus, self.fusion.note_penalty)
         # Twice k candidates, so that a slot a duplicate (the same law as .docx and .pdf) would
         # take goes to the next different clause.
         hits = collapse_parts(fused)[:2 * k]

@@ -14,6 +14,11 @@ A question that names a document (「成都市委决定提出…」, 「标准�
 asks about that document: its clauses get a bonus over another document's clause that merely
 mentions the name (a footnote crediting a speech at the municipal committee's meeting).
 
+A clause about the document rather than in it — the cover notice it is issued under, its
+signature, its adoption or source note — restates the title, so it matches any question naming
+the document; it goes below the document's own clauses unless the question asks how the
+document was issued (印发, 文号, issued by…).
+
 Bonuses are in standard deviations of the candidates' fused scores, so they weigh the same for
 every fusion method (z-scores, min-max, RRF); the sizes are tuning knobs (FusionConfig).
 """
@@ -24,6 +29,7 @@ import statistics
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
+from qa.core.ids import is_note
 from qa.core.text import to_search_text
 from qa.core.types import Hit
 
@@ -79,11 +85,19 @@ def answers_type(text: str, kinds: Collection[str]) -> float:
     return sum(1 for name, _, answered in ANSWER_TYPES if name in kinds and answered.search(text)) / len(kinds)
 
 
+# 「这份通知的文号是多少」「由哪个机关印发」「摘自谁的讲话」「When was it issued?」: the document
+# itself is asked about, where it came from.
+_ABOUT_ISSUING = re.compile(r"印发|发布|公布|文号|发文|签发|落款|抄送|主送|通过的|摘自|出自|出处|来源|原载|"
+                            r"\bissu|\bpublish|\bsign|\bdocument number",
+                            re.IGNORECASE)
+
+
 def rerank(hits: Sequence[Hit], question: str, named_documents: Collection[str],
-           named_bonus: float, type_bonus: float) -> list[Hit]:
+           named_bonus: float, type_bonus: float, note_penalty: float = 0.0) -> list[Hit]:
     """`hits` (fused, best first) with the bonuses added to their scores, best first again."""
     kinds = asked_types(question)
-    if not hits or not (kinds and type_bonus) and not (named_documents and named_bonus):
+    demote = note_penalty if note_penalty and not _ABOUT_ISSUING.search(question) else 0.0
+    if not hits or not (kinds and type_bonus) and not (named_documents and named_bonus) and not demote:
         return list(hits)
     unit = statistics.pstdev([h.score for h in hits]) if len(hits) > 1 else 1.0
     unit = unit or 1.0
@@ -91,5 +105,6 @@ def rerank(hits: Sequence[Hit], question: str, named_documents: Collection[str],
     for rank, hit in enumerate(hits):
         bonus = type_bonus * answers_type(hit.clause.text, kinds)
         bonus += named_bonus if hit.clause.doc_id in named_documents else 0.0
+        bonus -= demote if is_note(hit.clause.labels) else 0.0
         out.append((-(hit.score + unit * bonus), rank, replace(hit, score=hit.score + unit * bonus)))
     return [hit for *_, hit in sorted(out, key=lambda item: item[:2])]

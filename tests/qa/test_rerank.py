@@ -231,3 +231,15 @@ def test_english_wordings_of_the_answer_kinds(question, kind):
 
 def test_english_questions_that_ask_for_no_kind_get_no_bonus():
     assert asked_types("Which key technologies does the plan name?") == ()
+
+
+def test_the_cover_notice_goes_below_the_documents_clauses_unless_the_issuing_is_asked():
+    from dataclasses import replace
+
+    cover = replace(_clause("plan:印发通知", "各区人民政府：《某市标准提升行动方案》已经市人民政府同意，现印发给你们。"),
+                    labels=("印发通知",))
+    task = replace(_clause("plan:三/（一）", "（一）加强组织领导。市市场监管局牵头会同各相关部门推进。"), labels=("三", "（一）"))
+    other = _clause("plan:二", "二、重点任务。推进标准制定。")
+    hits = [Hit(clause=c, score=s, text=c.text) for c, s in ((cover, 3.0), (other, 2.0), (task, 1.9))]
+    assert [h.clause_id for h in rerank(hits, "标准提升行动由哪个部门牵头？", set(), 0.0, 0.0, 5.0)][-1] == "plan:印发通知"
+    assert [h.clause_id for h in rerank(hits, "标准提升行动方案是哪天印发的？", set(), 0.0, 0.0, 5.0)][0] == "plan:印发通知"
