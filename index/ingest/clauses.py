@@ -19,6 +19,7 @@ import re
 
 from index.ingest import toc_align
 from index.ingest.clause_tree import Para, TreeBuilder
+from index.ingest.headings import CAPTION, is_note, unnumbered_headings
 from index.ingest.numbering import HEADING_MAX_CHARS, Numbering, lead_phrase, match_numbering
 from index.ingest.sequences import Sequences
 from qa.core.dates import DATE_AT_START, DATE_ONLY_LINE
@@ -30,12 +31,8 @@ COVER_SENTENCE_CHARS = 20  # a line this long with a sentence end is notice text
 SIGNATURE_SCAN = 6
 _AFTER_SIGNATURE = ("抄送", "印发", "主送", "联系人", "（此件", "(此件", "附件")
 HEADER_SCAN_LINES = 25
-# a figure or table caption, or a box set into a plan's text (「专栏1 …」): never a section heading
-_CAPTION = re.compile(r"^([图表圖]|专栏|專欄)\s*\d+")
 _SOURCE_WORDS = ("来源", "來源", "发布", "發布")
 BYLINE_MAX_CHARS = 20
-_CONNECTIVES = tuple("和与及或并的")  # a heading never ends on these; 「…新作为」 may
-_CONTINUATION = set(",，、。；;:)）》”’」")
 _CONTENTS = ("目录", "目錄")
 _OCCASION = re.compile(r"^在.{2,60}(上|时)(的(讲话|报告|致辞|发言|講話|報告))?$")
 # Labels of the metadata table a government disclosure page sets over a document.
@@ -86,12 +83,6 @@ def split_paragraphs(text: str) -> list[Para]:
 # --- header and end notes ---------------------------------------------------------------------
 
 
-def _is_note(text: str) -> bool:
-    """A paragraph wholly in parentheses: 「（2020年7月15日…全体会议通过）」, 「（本文摘自…）」."""
-    folded = fold(text)
-    return len(folded) >= 8 and folded.startswith("(") and folded.endswith(")") and match_numbering(text) is None
-
-
 def _header(paras: list[Para], title: str) -> tuple[int, list[Para], list[Para]]:
     """Where the body starts, the notes (adoption line) found in the title block and the cover
     notice between an issuing notice's title and the document's own. Title lines, the date line
@@ -106,12 +97,12 @@ def _header(paras: list[Para], title: str) -> tuple[int, list[Para], list[Para]]
         if wanted and len(key) >= 6 and (key in wanted or _decorates(key, wanted) or _issues(key, wanted)):
             titles.append(i)
     last_title = titles[-1] if titles else -1
-    notes = [p for p in paras[: last_title + 1] if _is_note(p.text) and squash(p.text) not in wanted]
+    notes = [p for p in paras[: last_title + 1] if is_note(p.text) and squash(p.text) not in wanted]
     body_from = last_title + 1
     subtitle = False
     while body_from < len(paras):
         text = paras[body_from].text
-        if _is_note(text):
+        if is_note(text):
             notes.append(paras[body_from])
         elif is_subtitle(text):
             subtitle = True
@@ -133,7 +124,7 @@ def _cover_notice(paras: list[Para], titles: list[int]) -> list[Para]:
     clause. Lines between two title lines with no sentence in them are a page's captions."""
     if len(titles) < 2:
         return []
-    between = [p for p in paras[titles[0] + 1 : titles[-1]] if squash(p.text) and not _is_note(p.text)]
+    between = [p for p in paras[titles[0] + 1 : titles[-1]] if squash(p.text) and not is_note(p.text)]
     if any(len(p.text) >= COVER_SENTENCE_CHARS and has_sentence_end(p.text) for p in between):
         return between
     return []
@@ -229,7 +220,7 @@ def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
     """A parenthesised paragraph closing the document (「（本文摘自…讲话。）」) is a note of its
     own, not part of the last clause. Short credit lines after it (「转自…杂志」) are left out."""
     for i in range(len(body) - 1, max(len(body) - 4, 0), -1):
-        if _is_note(body[i].text) and all(len(p.text) < 30 and not ends_sentence(p.text) for p in body[i + 1 :]):
+        if is_note(body[i].text) and all(len(p.text) < 30 and not ends_sentence(p.text) for p in body[i + 1 :]):
             return body[:i], [body[i]]
     # Footnotes under the last item (「[1]1、农业；2、…」 explaining a mark in the body) are notes too.
     first = len(body)
@@ -244,7 +235,7 @@ def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
 
 
 def _walk_numbered(builder: TreeBuilder, body: list[Para]) -> None:
-    headings = _unnumbered_headings(body)
+    headings = unnumbered_headings(body)
     numbers = [match_numbering(p.text) for p in body]
     seq = Sequences(numbers)
     # Lead phrases before the first heading belong to the preamble, unless the document has no
@@ -302,37 +293,6 @@ def _introduces(text: str, nxt: str, builder: TreeBuilder) -> bool:
     return builder.under_numbered() and bool(_INTRO.search(lead_phrase(text)))
 
 
-def _unnumbered_headings(body: list[Para]) -> set[int]:
-    """Short lines without sentence punctuation that introduce longer body paragraphs (the
-    xianfeng article's 「正确处理好…的关系,努力在…」). Needs two or more, so a stray short line
-    (a broken PDF line, a caption) does not become a section."""
-    found = set()
-    for i, para in enumerate(body[:-1]):
-        text = fold(para.text)
-        if (
-            len(text) <= HEADING_MAX_CHARS
-            and not any(ch in text for ch in SENTENCE_END)
-            and not text.endswith(":")
-            and match_numbering(para.text) is None
-            and not _CAPTION.match(text)
-            and not _is_note(text)
-            and len(body[i + 1].text) > len(text)
-            and (i - 1) not in found
-            and not broken_line(body[i - 1].text if i else "", para.text, body[i + 1].text)
-        ):
-            found.add(i)
-    return found if len(found) >= 2 else set()
-
-
-def broken_line(prev: str, text: str, nxt: str) -> bool:
-    """A piece of a sentence broken at a hyperlink in a web capture (「我们要深入学习」「党的二十大
-    精神」「和」「第三个历史决议」「，全面贯彻…」) is no heading: a heading follows a finished
-    paragraph (or a numbered line), does not end on a word that needs a continuation, and is not
-    continued by the next line's punctuation."""
-    after_finished = not prev or ends_sentence(prev) or fold(prev).endswith(":") or match_numbering(prev) is not None
-    return not after_finished or text.endswith(_CONNECTIVES) or fold(nxt)[:1] in _CONTINUATION
-
-
 def is_footnote(text: str, number: Numbering, prev: str, nxt: str) -> bool:
     """「1.“3+9+n”总部经济产业体系:…」 right after a paragraph that reads 「“3+9+n”1总部经济…」 is
     that paragraph's footnote, not list item 1: the previous paragraph carries the footnote mark
@@ -378,7 +338,7 @@ def _walk_lost_headings(builder: TreeBuilder, body: list[Para], document: Docume
         number = match_numbering(para.text)
         if number and number.style == "dash":
             builder.open_bullet(para, number)
-        elif number and is_footnote(para.text, number, prev, nxt) or _CAPTION.match(para.text) or builder.awaits_body():
+        elif number and is_footnote(para.text, number, prev, nxt) or CAPTION.match(para.text) or builder.awaits_body():
             builder.continue_with(para)
         else:
             builder.close_bullets()

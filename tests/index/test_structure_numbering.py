@@ -108,3 +108,13 @@ def test_the_cover_notice_between_the_issuing_title_and_the_documents_own_is_a_c
 def test_page_captions_between_two_title_lines_are_no_cover_notice():
     text = "某某规划\n来源：某某网\n某某规划\n一、总体要求\n坚持统筹推进。\n二、主要任务\n加强组织领导。"
     assert "印发通知" not in parse(text, title="某某规划")
+
+
+def test_the_cells_of_a_flattened_table_are_no_headings():
+    # A task table saved one cell per line: task, yearly targets, 牵头部门, 配合部门, 实施主体.
+    text = ("一、主要任务\n（1）完成慢行交通专项提升项目300项。\n完成慢行交通专项提升项目110个。\n设施运行处\n"
+            "各相关部门和单位\n各行业主管部门、各区\n（2）建设慢行交通精品区域50个。\n建设慢行交通精品区17个。\n"
+            "200辆\n（3）更新投运无障碍低地板公交车1200辆。\n投运无障碍低地板公交车400辆。")
+    tree = parse(text, title="某市交通精细化管理三年行动计划")
+    assert set(tree) >= {"一/（1）", "一/（2）", "一/（3）"}
+    assert not any(key.startswith(("一/设施运行处", "一/各", "一/200辆")) for key in tree)
