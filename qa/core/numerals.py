@@ -122,6 +122,19 @@ def flat(text: str) -> str:
     return _THOUSANDS.sub("", squash(text))
 
 
+# 「百分之三」「千分之五」「百分之三点五」: a rate in words, the text's own way of writing 3%.
+_CN_FRACTION = re.compile(r"([百千])分之([〇零一二两兩三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?)")
+
+
+def _fraction(match: re.Match) -> str:
+    whole, _, decimals = match.group(2).partition("点")
+    value = cn_to_int(whole)
+    digits = "".join(str(_DIGIT[c]) for c in decimals if c in _DIGIT)
+    if value is None or len(digits) != len(decimals):
+        return match.group(0)
+    return f"{value}{'.' + digits if digits else ''}{'%' if match.group(1) == '百' else '‰'}"
+
+
 def _is_cn_figure(run: str) -> bool:
     """Chinese numeral words (一体化, 两中心, 千方百计) are not figures; a run is one when it
     has a zero (二〇三五) or a digit combined with a unit (三十三, 十四五)."""
@@ -134,7 +147,8 @@ def extract_figures(sentence: str) -> tuple[str, ...]:
     not figures."""
     body = "\n".join(LIST_ENUMERATOR.sub("", line) for line in strip_markers(sentence).splitlines())
     text = flat(body)
-    found = [m.group(0) for m in _ARABIC.finditer(text)]
+    found = [m.group(0) for m in _ARABIC.finditer(text)] + [m.group(0) for m in _CN_FRACTION.finditer(text)]
+    text = _CN_FRACTION.sub("，", text)  # its numeral is counted once, as the rate
     for match in _CN_RUN.finditer(text):
         run = match.group(0)
         # 十万元, 三十万: a numeral with a magnitude is an amount even when it is only 十.
@@ -171,7 +185,7 @@ def _arabicised(text: str) -> str:
         value = cn_to_int(body)
         return run if value is None else str(value) + run[len(body):]
 
-    text = _CN_RUN.sub(arabic, text)
+    text = _CN_RUN.sub(arabic, _CN_FRACTION.sub(_fraction, text))
     return _CN_COUNT.sub(lambda m: str(cn_to_int(m.group(0))), text)
 
 

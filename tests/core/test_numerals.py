@@ -44,3 +44,12 @@ def test_counts_and_amounts_written_in_chinese_are_figures_but_asking_counts_are
     assert extract_figures("建立一个机制，推进一体化发展、两中心建设") == ()
     assert extract_figures("指的是哪两项承诺") == ()
     assert figure_in("两个", "每个矿井必须有2个以上出口") and figure_in("十万", "并处10万元以下罚款")
+
+
+def test_a_rate_in_words_is_a_figure_equal_to_its_percentage():
+    from qa.core.numerals import extract_figures, figure_in, numeric_form
+
+    assert extract_figures("适用简易计税方法的征收率为百分之三") == ("百分之三",)
+    assert numeric_form("降低百分之三点五，不超过千分之五") == "降低3.5%,不超过5‰"
+    assert figure_in("3%", "征收率为百分之三") and figure_in("百分之十五", "比例提高到15%")
+    assert not figure_in("5%", "征收率为百分之三")
