@@ -1,5 +1,5 @@
 """Which of near-equal candidate sentences answers what the question asks: a figure for 多少 (in
-the unit asked, if one is), 是指 for a definition, a fine for 怎么罚, 由…牵头 for 谁负责.
+the unit asked, if one is), 是指 for a definition, a fine for 怎么罚.
 
 Scores from words and similarity rank sentences by topic; these small bonuses (AnswerSelection)
 only settle near ties in favour of the sentence that states the kind of thing asked.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.answer.asks import DEFINES, PENALTY, RESPONSIBLE_SAID, Asks, has_duration
+from qa.answer.asks import DEFINES, PENALTY, Asks, has_duration
 from qa.answer.drafts import Candidate
 from qa.answer.quotes import without_label
 from qa.answer.terms import content_terms
@@ -29,7 +29,7 @@ class Preference:
         return cls(asks, named, selection)
 
     def gives_figure(self, c: Candidate) -> bool:
-        said = f"{without_label(c.lead)} {c.sentence}"  # 「当日办结」 answers 时限 as 3个工作日 does
+        said = f"{without_label(c.lead)} {without_label(c.sentence)}"  # 「当日办结」 answers 时限 as 3个工作日 does
         if self.asks.asked_measure:  # 「总投资多少亿元」: only an amount in 元 answers it, not 「二十七号线」
             return states_measure(said, self.asks.asked_measure)
         return any(numeric_form(f) not in self.named for f in quantities(said)) or (self.asks.duration and has_duration(said))
@@ -46,8 +46,8 @@ class Preference:
         asks = self.asks
         if asks.figure:
             found.sort(key=lambda c: -(c.score + self._figure_bonus(c)))
-        stating = [kind for asked, kind in ((asks.definition, DEFINES), (asks.penalty, PENALTY),
-                                            (asks.responsible and not asks.figure, RESPONSIBLE_SAID)) if asked]
+        # Not 负责 for 谁负责: 「take the lead」, 「负领导责任」 and every duty clause say it (dev answers lost).
+        stating = [kind for asked, kind in ((asks.definition, DEFINES), (asks.penalty, PENALTY)) if asked]
         for kind in stating:
             found.sort(key=lambda c, kind=kind: -(c.score + (self.selection.stated_kind_bonus
                                                              if kind.search(to_simplified(c.sentence)) else 0.0)))

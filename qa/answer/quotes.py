@@ -8,10 +8,11 @@ from collections.abc import Sequence
 
 from qa.answer.asks import DEFINITION_BODY, MEASURE_QUALIFIERS, PENALTY, RESPONSIBLE_SAID, Asks, years_in
 from qa.core.config import TUNING
-from qa.core.numerals import quantities
+from qa.core.numerals import numeric_form, quantities
 from qa.core.text import sentence_ends, sentences, to_search_text, to_simplified
 
 _PHRASE = re.compile(r"[^，,：:]+[，,：:]?")
+_ASKED_YEAR_ONLY = re.compile(r"(?:到|至|在|于)?\d{4}年(?:底|末)?[,，]")  # 「到2035年，」 (numeric form)
 LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
 SELECTION = TUNING.answer
 
@@ -35,7 +36,9 @@ def with_following(quote: str, clause_text: str, min_chars: int = SELECTION.min_
 # 罚款」, 「如拒不调整，可……暂停挂网」): the escalation of a rule, which says whom and what only
 # through the sentence it continues.
 _CONTINUES = re.compile(r"^(?:如|若|对)?(?:逾期|拒不|情节(?:特别|较为|较)?(?:严重|恶劣|轻微|较重)|屡次|再次)")
-_CLAUSE_LABEL = re.compile(r"^\s*第[〇零一二两三四五六七八九十百千\d]+[条款]\s*")
+# 「第十四条」, 「12.」, 「14 快速道路…」 (an article numbered by a bare number and a space, not 「30 个」)
+_CLAUSE_LABEL = re.compile(r"^\s*(?:第[〇零一二两三四五六七八九十百千\d]+[条款]|\d{1,3}(?:[.、](?!\d)|\s+(?![个项条次天日周年月万亿千百元])"
+                           r"(?=[\u4e00-\u9fff])))\s*")
 
 
 # After a 「；」 the sentence goes on: 「禁止向电商平台颁发…批准证书；已经颁发的，…6个月内…整改」.
@@ -70,7 +73,7 @@ def lead_of(sentence: str, clause_text: str) -> str:
 
 
 def without_label(text: str) -> str:
-    """Text without its 第X条 label, whose numeral is the clause's number, not a figure."""
+    """Text without its 第X条 / 12. / 「14 」 label, whose numeral is the clause's number, not a figure."""
     return _CLAUSE_LABEL.sub("", text)
 
 
@@ -132,6 +135,14 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
         covered += len(phrases[must])
     if must >= 0:
         start, end = 0, max(end, must)
+    # 「远期目标：」 alone says nothing: a run ending on a colon goes on to what it announces, past
+    # a phrase that only repeats what was asked (「到2035年，」).
+    if phrases[end].endswith(("：", ":")) and end + 1 < len(phrases):
+        announced = end + 1
+        while announced + 1 < len(phrases) and _ASKED_YEAR_ONLY.fullmatch(numeric_form(phrases[announced])):
+            announced += 1
+        if len("".join(phrases[start : announced + 1])) <= max_chars:
+            end = announced
     quote = "".join(phrases[start : end + 1]).rstrip("，,：:")
     quote = ("……" if start > 0 else "") + quote + ("……" if end < len(phrases) - 1 else "")
     answer = _answering_phrase(phrases, start, end, asks_figure, asks)
@@ -168,7 +179,7 @@ def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure:
             return bool(PENALTY.search(to_simplified(phrase)))
         if defines and not asks_figure:
             return bool(DEFINITION_BODY.search(to_simplified(phrase)))
-        return any(f not in asked for f in quantities(phrase))
+        return any(f not in asked for f in quantities(without_label(phrase)))
 
     unit = asks.asked_unit if asks is not None else ""
 

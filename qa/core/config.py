@@ -140,7 +140,7 @@ class AnswerSelection:
     similarity_floor: float = 0.7  # e5 cosines sit in a narrow band (~0.7–0.9): rescaled from here…
     similarity_span: float = 0.2  # …over this span to 0–1
     figure_bonus: float = 0.1  # among near-equal sentences, one with a figure answers 多少
-    stated_kind_bonus: float = 0.1  # …and one saying 是指 / a fine / 由…牵头 answers 指的是什么 / 怎么罚 / 谁负责
+    stated_kind_bonus: float = 0.1  # …and one saying 是指 / a fine answers 指的是什么 / 怎么罚
     candidates_to_embed: int = 12  # best sentences by coverage that are also compared by embedding
     embed_chars: int = 160  # the head of a long sentence carries its topic; encoding cost grows with length
     vector_memory: int = 20000  # sentence vectors remembered across questions

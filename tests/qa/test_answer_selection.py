@@ -479,3 +479,19 @@ def test_a_traditional_script_definition_is_found_by_its_simplified_form():
              clause("d", ("4",), "4 中央主管機關之主管事項如下：噪音管制法規之制定、研議及釋示。", 4, title="噪音管制法")]
     draft = ANSWERER.answer("噪音管制法所说的“噪音”是怎么界定的？", items_of(*rules))
     assert not draft.refused and "超過管制標準之聲音" in draft.text
+
+
+def test_an_articles_bare_number_is_no_figure_and_the_trimmed_quote_keeps_the_period():
+    article = clause("d", ("14",), "14 快速道路、高速公路、鐵路及大眾捷運系統等陸上運輸系統內，車輛行駛所發出之聲音，經主管機關量測該路段音量，"
+                     "超過陸上運輸系統噪音管制標準者，營運或管理機關（構）應自主管機關通知之日起一百八十日內，訂定該路段噪音改善計畫。",
+                     14, title="噪音管制法")
+    draft = ANSWERER.answer("高速公路、铁路这类陆上运输系统噪音超标，营运单位接到通知后要在多少天内订出改善计划？", items_of(article))
+    assert not draft.refused and "一百八十日內" in draft.text
+
+
+def test_a_quote_never_ends_on_the_label_of_what_it_announces():
+    goal = clause("d", ("一、 主要目标",), "一、主要目标\n远期目标：到2035年，光伏在交通各子领域得到全面推广，交通领域能源结构明显优化，"
+                  "可再生能源在交通行业内的占比持续提升，与超大城市相适应的交通能源体系基本建立，交通领域光伏装机规模达到较高水平。", 1,
+                  title="某市交通领域光伏推广应用实施方案")
+    draft = ANSWERER.answer("到2035年的远期目标是什么？", items_of(goal))
+    assert not draft.refused and "光伏在交通各子领域得到全面推广" in draft.text
