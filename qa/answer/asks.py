@@ -55,6 +55,7 @@ DEFINES = re.compile(DEFINITION_BODY.pattern + r"|所称|\b(?:means|refers to)\b
 # 「可以罚多少」「怎么罚」: answered by the part of a rule that says the penalty.
 _PENALTY_ASKED = re.compile(r"罚|处分|法律责任|后果|\b(?:fine|penalt)", re.IGNORECASE)
 PENALTY = re.compile(r"罚款|罚金|并处|处以?[^，,；;。]{0,12}?罚|处分|拘留|吊销|没收")
+MAX_LIST_COUNT = 20  # 「十项行动」 counts a list; 「30个以上」 counts things
 _COUNTED = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大|步|方面|类|种|点|件|化)")
 # 「有几个方面？」 asks for the list; 「有几个能行人的安全出口」 counts a named thing.
 _LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种](?=方面|[？?呢吗，,。]|$|分别)|"
@@ -89,7 +90,7 @@ def read_question(question: str) -> Asks:
     return Asks(years=years, figure=bool(FIGURE_ASKED.search(question)), qualifiers=qualifiers, duration=bool(_DURATION_ASKED.search(question)),
                 date=bool(_DATE_ASKED.search(question)),
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
-                count=count if count and 2 <= count <= 20 else None,
+                count=count if count and 2 <= count <= MAX_LIST_COUNT else None,
                 definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)),
                 asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=_asked_measure(question))
 
@@ -131,7 +132,8 @@ def question_figures(question: str) -> tuple[str, ...]:
     figures = extract_figures(question)
     if not read_question(question).listing:
         return figures
-    counted = {m.group(0) for m in _COUNTED.finditer(question)}
+    # a count as large as 「30个以上老旧厂区」 is a figure stated, not the length of the list asked
+    counted = {m.group(0) for m in _COUNTED.finditer(question) if (cn_to_int(m.group(1)) or 0) <= MAX_LIST_COUNT}
     return tuple(f for f in figures if not any(f in c or c in f for c in counted))
 
 

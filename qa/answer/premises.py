@@ -13,7 +13,7 @@ from qa.answer.terms import Weights, content_terms, coverage, uniform
 from qa.core.config import TUNING, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.numerals import extract_figures, figure_in
-from qa.core.text import to_search_text
+from qa.core.text import to_search_text, without_cited_names
 from qa.core.types import ContextItem
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
@@ -30,8 +30,11 @@ def unsupported_premises(question: str, items: Sequence[ContextItem], shelf: She
     shelf = shelf or Shelf(items)
     texts = [f"{item.hit.clause.doc_title} {' '.join(item.hit.clause.path)} "
              f"{resolve_relative_years(item.text, shelf.year(item.hit.clause.doc_id))}" for item in items]
-    missing = [f for f in question_figures(question) if not any(figure_in(v, t) for v in figure_spellings(f, question)
-                                                                  for t in texts)]
+    # A year inside a cited document's name (《…规划（2022—2035）》) sets no target for that year.
+    stated = [without_cited_names(t) for t in texts]
+    asked = without_cited_names(question)  # 「《…行动方案（2024—2027年）》提出了几大…」 names, it states no year
+    missing = [f for f in question_figures(asked) if not any(figure_in(v, t) for v in figure_spellings(f, question)
+                                                             for t in stated)]
     if missing and doc_id and shelf.library is not None:
         topic = [t for t in maximal(content_terms(question)) if not extract_figures(t)]
 

@@ -16,7 +16,7 @@ from qa.core.clause_parts import whole_clauses
 from qa.core.dates import document_year, resolve_relative_years
 from qa.core.ids import ancestors, parent_of
 from qa.core.numerals import figure_in
-from qa.core.text import sentences
+from qa.core.text import sentences, without_cited_names
 from qa.core.types import Clause, ContextItem, DocumentMeta, Hit
 
 
@@ -66,7 +66,7 @@ class Shelf:
         document gives elsewhere for the same thing is no false premise; the same number said
         of something else (60% of another rate) does not make the question's premise true."""
         for _, text in self.clauses(doc_id):
-            resolved = resolve_relative_years(text, self.year(doc_id))
+            resolved = without_cited_names(resolve_relative_years(text, self.year(doc_id)))
             if not figure_in(figure, resolved):
                 continue
             if any(figure_in(figure, s) and on_topic(s) for s in sentences(resolved)):

@@ -131,3 +131,12 @@ def abbreviates(term: str, name: str, span: int = 6) -> bool:
             return True
         start = name.find(term[0], start + 1)
     return False
+
+
+_CITED_NAME = re.compile(r"《[^《》]{1,80}》")
+
+
+def without_cited_names(text: str) -> str:
+    """`text` without the names of documents it cites: the year in 《…规划（2022—2035）》 or the
+    number in 《…第3号令》 is part of a name, not a figure the text states."""
+    return _CITED_NAME.sub("", text)

@@ -495,3 +495,16 @@ def test_a_quote_never_ends_on_the_label_of_what_it_announces():
                   title="某市交通领域光伏推广应用实施方案")
     draft = ANSWERER.answer("到2035年的远期目标是什么？", items_of(goal))
     assert not draft.refused and "光伏在交通各子领域得到全面推广" in draft.text
+
+
+def test_a_large_count_in_a_list_question_is_a_premise_checked_against_the_text():
+    task = clause("d", ("二、 重点任务", "3."), "3.推动老旧厂区更新转型。到2030年，完成20个以上老旧厂区改造。", 3, title="某区城市更新规划")
+    draft = ANSWERER.answer("规划要在2030年前完成30个以上老旧厂区改造，主要集中在哪些园区？", items_of(task))
+    assert draft.refused and draft.evidence.unsupported_premises == ("30",)  # named in the premise notice
+
+
+def test_a_year_inside_a_cited_documents_name_is_no_target_for_that_year():
+    plan = clause("d", ("一、 规划背景",), "一、规划背景\n结合《某市氢能产业中长期发展规划（2022—2035）》打造氢都的总体目标，到2030年全市建成综合能源站138座。",
+                  1, title="某市综合能源站专项规划（2025－2030年）")
+    draft = ANSWERER.answer("专项规划提出到2035年全市要建成多少座综合能源站？", items_of(plan))
+    assert draft.refused and draft.evidence.unsupported_premises == ("2035",)
