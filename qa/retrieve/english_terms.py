@@ -188,6 +188,12 @@ def _glossary() -> dict[str, tuple[str, ...]]:
             continue
         key = " ".join(re.sub(r"'s$", "", w) for w in _ENGLISH_WORD.findall(english.lower()))
         table[key] = tuple(dict.fromkeys(chinese.split()))
+    # An entry written in the plural ("regulations") stands for the singular too: a question's
+    # "regulation" would otherwise fall to the general dictionary (规范, 规则).
+    for key, chinese in list(table.items()):
+        *head, last = key.split()
+        for lemma in _lemmas(last):
+            table.setdefault(" ".join([*head, lemma]), chinese)
     return table
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -62,17 +62,18 @@ class Searching:
             vector = self.embedder.embed_query(prepared.search_text)
             dense = self.reader.dense_search(vector, depth, filters)
         mentions = [] if filters.doc_ids else document_mentions(question, self.reader.documents())
-        if "bm25" in self.sources:
-            # The words naming a document pick the document (the bonus below), not the clause in it:
-            # every clause repeating the title would outscore the one that answers.
-            words = without_mentions(prepared.search_text, mentions) if mentions else prepared.search_text
-            words = words if _WORD.search(words) else prepared.search_text  # the question was only the name
-            bm25 = self.reader.bm25_search(self.keyword_text(question, words), depth, filters)
         named = {m.doc_id for m in mentions}
         if not filters.doc_ids and question_language(question) is Language.EN:  # "Pudong" names 浦东…安排
             from qa.retrieve.english_terms import named_documents
 
             named |= named_documents(question, self.reader.documents(), Path(self.english_cache) if self.english_cache else None)
+        if "bm25" in self.sources:
+            # The words naming a document pick the document (the bonus below), not the clause in it:
+            # every clause repeating the title would outscore the one that answers.
+            words = without_mentions(prepared.search_text, mentions) if mentions else prepared.search_text
+            words = words if _WORD.search(words) else prepared.search_text  # the question was only the name
+            titles = [meta.title for meta in self.reader.documents() if meta.doc_id in named]
+            bm25 = self.reader.bm25_search(self.keyword_text(question, words, titles), depth, filters)
         fused = rerank(fuse(dense, bm25, self.fusion), question, named,
                        self.fusion.named_document_bonus, self.fusion.answer_type_bonus, self.fusion.note_penalty)
         # Twice k candidates, so that a slot a duplicate (the same law as .docx and .pdf) would
@@ -81,11 +82,15 @@ class Searching:
         texts = whole_texts(self.reader, [hit.clause for hit in hits])
         return drop_duplicate_hits(replace(hit, text=texts[hit.clause.base_id]) for hit in hits)[:k]
 
-    def keyword_text(self, question: str, search_text: str) -> str:
+    def keyword_text(self, question: str, search_text: str, named_titles: Sequence[str] = ()) -> str:
         """What BM25 searches: the question, with its figures also spelt the other way (16 and
-        十六), plus Chinese words for an English question's terms."""
+        十六), plus Chinese words for an English question's terms — but not the words that only
+        name a document it names ("Jiangmen dust pollution regulation" → 江门, 扬尘污染, 条例),
+        as the Chinese question's document names are left out."""
         search_text = " ".join([search_text, *figure_spellings(search_text)])
-        return " ".join([search_text, *self.chinese_terms(question)])
+        terms = self.chinese_terms(question)
+        kept = [t for t in terms if not any(t in title for title in named_titles)]
+        return " ".join([search_text, *(kept or terms)])
 
     def chinese_terms(self, question: str) -> list[str]:
         """The Chinese words for an English question's terms; [] for any other question."""
