@@ -21,6 +21,7 @@ OTHER_SETS = {
     "eval/gold/laws.jsonl": ("data/laws/texts", 60, {"dev", "test"}),
     "eval/gold/realdocs2_dev.jsonl": ("data/realdocs2/texts", 40, {"dev"}),
     "eval/gold/realdocs3_dev.jsonl": ("data/realdocs3/texts", 40, {"dev"}),
+    "eval/gold/realdocs4_heldout.jsonl": ("data/realdocs4/texts", 40, {"test"}),
 }
 
 
