@@ -10,6 +10,7 @@ drops the related-posts sidebar the block reading kept (see the module's tests).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Elements whose text is site furniture or code, never document text. (Not <form>: ASP.NET
@@ -43,23 +44,27 @@ def _headline(html: str) -> str:
     h1 = BeautifulSoup(html, "html.parser").find("h1")
     if h1 and (text := re.sub(r"\s+", " ", h1.get_text()).strip()):
         return text
-    from trafilatura import extract_metadata
-
-    declared = extract_metadata(html)
+    declared = _declared(html)
     return re.sub(r"\s+", " ", declared.title).strip() if declared and declared.title else ""
 
 
 def published_date(html: str) -> str:
     """The publication date a page declares (its head's date meta tags, as trafilatura's htmldate
     reads them), ISO; "" when it declares none. The first date in a page's text may be a deadline."""
+    declared = _declared(html)
+    date = (declared.date or "") if declared else ""
+    return date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
+
+
+@lru_cache(maxsize=1)
+def _declared(html: str):
+    """trafilatura's reading of the page's head, once per page: the headline and the date both need it."""
     from trafilatura import extract_metadata
 
     try:
-        declared = extract_metadata(html)
-    except (ValueError, TypeError, AttributeError):
-        return ""
-    date = (declared.date or "") if declared else ""
-    return date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
+        return extract_metadata(html)
+    except (ValueError, TypeError, AttributeError):  # a page its parser cannot take
+        return None
 
 
 def _trafilatura(html: str) -> str:

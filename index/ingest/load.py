@@ -41,12 +41,10 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile:
                            hint="Split the document into parts under the limit, or raise the build's size limit.")
     if size == 0:
         raise UnreadableFile(f"{path.name}: empty file")
-    readers = {FileFormat.TXT: _read_text, FileFormat.MD: _read_text, FileFormat.PDF: _read_pdf, FileFormat.DOCX: _read_docx}
-    published = ""
-    if fmt is FileFormat.HTML:
-        text, encoding, published = _read_html(path)
-    else:
-        text, encoding = readers[fmt](path)
+    readers = {FileFormat.TXT: _read_text, FileFormat.MD: _read_text, FileFormat.HTML: _read_html,
+               FileFormat.PDF: _read_pdf, FileFormat.DOCX: _read_docx}
+    text, encoding, *declared = readers[fmt](path)  # a web page also gives the date its head declares
+    published = declared[0] if declared else ""
     if not text.strip():
         raise UnreadableFile(f"{path.name}: empty file (no text, only whitespace or markup)")
     # Layout-aware PDF reading and DOCX give whole paragraphs: no line may be glued to another.
