@@ -15,7 +15,7 @@ import re
 
 from index.ingest import pdf_text as clean_pdf
 from index.ingest import web_furniture as web
-from index.ingest.numbering import match_numbering
+from index.ingest.numbering import BARE_NUMBER_LABEL, match_numbering
 from index.ingest.pdf_text import PAGE_BREAK
 from qa.core.dates import TIMESTAMP_AT_START
 from qa.core.text import has_sentence_end
@@ -86,8 +86,6 @@ _DATELINE = re.compile(TIMESTAMP_AT_START.pattern + r"|(来源|來源)\s*[:：]"
 _WRAPPER_END = re.compile(r"^(原文如下|全文如下|正文如下|以下为原文|以下為原文|以下是全文|附全文|全文)\s*[:：]?$")
 _FIGURE = re.compile(r"^[图圖]\s*\d+(?:[-.．]\d+)?\s+[^。；;：:]{1,40}$")
 _CJK_ALNUM = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[\u3400-\u9fff])")
-# 「12 違反本法…」 opening a line: a label and its space (numbering.py), not web spacing around a figure.
-_LABEL_SPACE = re.compile(r"^\d{1,3} (?=[\u3400-\u9fff])")
 _SHARE_PROMPT = re.compile(r"扫一扫|掃一掃|分享至朋友圈|分享到朋友圈|分享到微信")
 _SHARE_MAX_CHARS = 30
 _SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff] ){4}")
@@ -129,8 +127,9 @@ def clean_text(text: str, fmt: str, paragraphs: bool = False) -> CleanText:
     cleaned = []
     for line in lines:
         line = _SPACES.sub(" ", line).strip()
-        label = _LABEL_SPACE.match(line)
-        line = line[: label.end() if label else 0] + _CJK_ALNUM.sub("", line[label.end() if label else 0 :])
+        # 「12 違反本法…」: a label and its space (numbering.py), not web spacing around a figure
+        keep = label.end() if (label := BARE_NUMBER_LABEL.match(line)) else 0
+        line = line[:keep] + _CJK_ALNUM.sub("", line[keep:])
         if line and line != PAGE_BREAK and not clean_pdf.PAGE_MARKER.match(line):
             if not cleaned or cleaned[-1] != line:  # a web capture repeats share blocks and headings
                 cleaned.append(line)

@@ -27,7 +27,7 @@ _AR_DOT = re.compile(r"(\d{1,3})[、.](?!\d)")
 _AR_PAREN = re.compile(r"\((\d{1,3})\)")
 # 「1 范围」「12 違反本法…」: a number and a space, as standards number their sections and some law
 # collections their articles (the 第…條 dropped). Accepted only as a list that goes on (sequences.py).
-_AR_SPACE = re.compile(r"(\d{1,3})[ \t\u3000]+(?=[\u4e00-\u9fff])")
+BARE_NUMBER_LABEL = re.compile(r"(\d{1,3})[ \t\u3000]+(?=[\u4e00-\u9fff])")
 # 「1.1增创…」: a level under 「1.」 that long plans number decimally. A figure (「2.5亿元」) has the
 # same shape; sequences.py accepts it only as the next sub-item of the item in force.
 _AR_SUB = re.compile(r"(\d{1,2})\.(\d{1,2})(?![\d.%％万亿千百十元倍个年月日时米吨亩度平公人家台辆项次岁])\s*(?=[\u4e00-\u9fff“《（(])")
@@ -100,7 +100,7 @@ def match_numbering(line: str) -> Numbering | None:
     if m := _AR_DOT.match(folded):
         if m.end() < len(folded):  # a bare "1." line is a page number, not an item
             return Numbering("ar.", int(m.group(1)), str(int(m.group(1))), _skip_spaces(line, m.end()))
-    if m := _AR_SPACE.match(folded):
+    if m := BARE_NUMBER_LABEL.match(folded):
         return Numbering("ar␣", int(m.group(1)), str(int(m.group(1))), _skip_spaces(line, m.end()))
     if m := _CIRCLED.match(folded):
         return Numbering("circled", ord(m.group(1)) - 0x2460 + 1, m.group(1), _skip_spaces(line, m.end()))
