@@ -19,7 +19,7 @@ import re
 
 from index.ingest import toc_align
 from index.ingest.clause_tree import Para, TreeBuilder
-from index.ingest.headings import CAPTION, is_note, unnumbered_headings
+from index.ingest.headings import CAPTION, is_parenthesised, unnumbered_headings
 from index.ingest.numbering import HEADING_MAX_CHARS, Numbering, lead_phrase, match_numbering
 from index.ingest.sequences import Sequences
 from qa.core.dates import DATE_AT_START, DATE_ONLY_LINE
@@ -97,12 +97,12 @@ def _header(paras: list[Para], title: str) -> tuple[int, list[Para], list[Para]]
         if wanted and len(key) >= 6 and (key in wanted or _decorates(key, wanted) or _issues(key, wanted)):
             titles.append(i)
     last_title = titles[-1] if titles else -1
-    notes = [p for p in paras[: last_title + 1] if is_note(p.text) and squash(p.text) not in wanted]
+    notes = [p for p in paras[: last_title + 1] if is_parenthesised(p.text) and squash(p.text) not in wanted]
     body_from = last_title + 1
     subtitle = False
     while body_from < len(paras):
         text = paras[body_from].text
-        if is_note(text):
+        if is_parenthesised(text):
             notes.append(paras[body_from])
         elif is_subtitle(text):
             subtitle = True
@@ -124,7 +124,7 @@ def _cover_notice(paras: list[Para], titles: list[int]) -> list[Para]:
     clause. Lines between two title lines with no sentence in them are a page's captions."""
     if len(titles) < 2:
         return []
-    between = [p for p in paras[titles[0] + 1 : titles[-1]] if squash(p.text) and not is_note(p.text)]
+    between = [p for p in paras[titles[0] + 1 : titles[-1]] if squash(p.text) and not is_parenthesised(p.text)]
     if any(len(p.text) >= COVER_SENTENCE_CHARS and has_sentence_end(p.text) for p in between):
         return between
     return []
@@ -220,7 +220,7 @@ def _split_end_notes(body: list[Para]) -> tuple[list[Para], list[Para]]:
     """A parenthesised paragraph closing the document (「（本文摘自…讲话。）」) is a note of its
     own, not part of the last clause. Short credit lines after it (「转自…杂志」) are left out."""
     for i in range(len(body) - 1, max(len(body) - 4, 0), -1):
-        if is_note(body[i].text) and all(len(p.text) < 30 and not ends_sentence(p.text) for p in body[i + 1 :]):
+        if is_parenthesised(body[i].text) and all(len(p.text) < 30 and not ends_sentence(p.text) for p in body[i + 1 :]):
             return body[:i], [body[i]]
     # Footnotes under the last item (「[1]1、农业；2、…」 explaining a mark in the body) are notes too.
     first = len(body)

@@ -13,9 +13,11 @@ from qa.core.text import SENTENCE_END, ends_sentence, fold
 CAPTION = re.compile(r"^([图表圖]|专栏|專欄)\s*\d+")
 _CONNECTIVES = tuple("和与及或并的")  # a heading never ends on these; 「…新作为」 may
 _CONTINUATION = set(",，、。；;:)）》”’」")
+_BARE_FIGURE = re.compile(r"[\d.,%％~～\-—]+[\u4e00-\u9fff]{0,3}")  # a table cell 「200辆」 titles nothing
+TABLE_CELL_RUN = 3  # short unpunctuated unnumbered lines in a row that make a flattened table row
 
 
-def is_note(text: str) -> bool:
+def is_parenthesised(text: str) -> bool:
     """A paragraph wholly in parentheses: 「（2020年7月15日…全体会议通过）」, 「（本文摘自…）」."""
     folded = fold(text)
     return len(folded) >= 8 and folded.startswith("(") and folded.endswith(")") and match_numbering(text) is None
@@ -33,13 +35,11 @@ def unnumbered_headings(body: list[Para]) -> set[int]:
             continue
         text = fold(para.text)
         if (
-            len(text) <= HEADING_MAX_CHARS
-            and not any(ch in text for ch in SENTENCE_END)
+            _bare(para.text)
             and not text.endswith(":")
-            and match_numbering(para.text) is None
             and not CAPTION.match(text)
-            and not is_note(text)
-            and not _BARE_FIGURE.fullmatch(text)  # a table cell 「200辆」 titles nothing
+            and not is_parenthesised(text)
+            and not _BARE_FIGURE.fullmatch(text)
             and len(body[i + 1].text) > len(text)
             and (i - 1) not in found
             and not broken_line(body[i - 1].text if i else "", para.text, body[i + 1].text)
@@ -48,20 +48,17 @@ def unnumbered_headings(body: list[Para]) -> set[int]:
     return found if len(found) >= 2 else set()
 
 
-_BARE_FIGURE = re.compile(r"[\d.,%％~～\-—]+[\u4e00-\u9fff]{0,3}")
-TABLE_CELL_RUN = 3  # short unpunctuated unnumbered lines in a row that make a flattened table row
+def _bare(text: str) -> bool:
+    """Short, unnumbered, without sentence punctuation: what a heading and a table cell both look like."""
+    folded = fold(text)
+    return len(folded) <= HEADING_MAX_CHARS and not any(ch in folded for ch in SENTENCE_END) and match_numbering(text) is None
 
 
 def _table_cells(body: list[Para]) -> set[int]:
-    def bare(text: str) -> bool:
-        folded = fold(text)
-        return len(folded) <= HEADING_MAX_CHARS and not any(ch in folded for ch in SENTENCE_END) \
-            and match_numbering(text) is None
-
     cells: set[int] = set()
     run: list[int] = []
     for i, para in enumerate(body + [Para(0, 0, "。")]):  # a closing sentence ends the last run
-        if bare(para.text):
+        if _bare(para.text):
             run.append(i)
             continue
         if len(run) >= TABLE_CELL_RUN:
