@@ -40,7 +40,9 @@ _SITE_SUFFIX = re.compile(r"^(.{4,}?(?:通知|意见|意見|方案|办法|辦法
                           r"计划|計劃|公告|通告|报告|報告|批复|函|令|纲要|指南|措施))"
                           r"(?:\s*[(（]?[\u4e00-\u9fff]{0,12}[〔［\[]\d{4}[〕］\]]\d+号[)）]?)?\s*[-_|｜—]\s*\S{2,30}$")
 # 「…热点13问-广州市人力资源和社会保障局网站」: whatever the title, a tail that is a site's name.
-_SITE_NAME_TAIL = re.compile(r"(?<=.{4})\s*[-_|｜—]\s*[^-_|｜—\s]{2,30}(?:网站|網站|门户网|門戶網|政府网|政府網|官网|官網|网|網)$")
+_SITE_NAME_TAIL = re.compile(r"(?<=.{4})\s*[-_|｜—]\s*(?P<site>[^-_|｜—\s]{2,30}?)(?:门户|門戶)?(?:网站|網站|官网|官網|网|網)$")
+# …and when that site is an organ's own (「广州市人力资源和社会保障局网站」), the organ issued the page.
+_ORGAN = re.compile(r"[\u4e00-\u9fff]{2,30}(?:局|委|委员会|厅|部|署|办公室|办|人民政府|政府|院|中心)")
 _NUMBER_SUFFIX = re.compile(r"\s*[(（][^()（）]*[〔［\[]\d{4}[〕］\]]\d+号[)）]\s*$|\s+[\u4e00-\u9fff]{1,12}[〔［\[]\d{4}[〕］\]]\d+号$")
 _FILE_TYPE = re.compile(r"^\s*[\[【](?:PDF|pdf|DOCX?|docx?|WPS|wps|OFD|ofd)[\]】]\s*")  # a search result's 「[PDF] 」
 
@@ -147,16 +149,11 @@ def signature(lines: list[str]) -> tuple[str, str]:
     return "", ""
 
 
-# 「…热点13问-广州市人力资源和社会保障局网站」: a headline whose site is an organ's own site.
-_SITE_ORGAN = re.compile(r"[-_|｜—]\s*([\u4e00-\u9fff]{2,30}?(?:局|委|委员会|厅|部|署|办公室|办|人民政府|政府|院|中心))"
-                         r"(?:门户)?(?:网站|網站|网|網|官网|官網)$")
-
-
 def site_issuer(lines: list[str]) -> str:
     """The organ whose own site carries the page, named in the page's headline; "" if none."""
     for line in lines:
-        if m := _SITE_ORGAN.search(line.strip()):
-            return m.group(1)
+        if (m := _SITE_NAME_TAIL.search(line.strip())) and _ORGAN.fullmatch(m.group("site")):
+            return m.group("site")
     return ""
 
 
