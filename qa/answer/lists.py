@@ -114,7 +114,7 @@ _INLINE_ITEM = re.compile(rf"(?<=[：:。；;])(?:({_NUMERAL})、|[（(]({_NUMER
 _INLINE_FIRST = re.compile(r"一、|[（(]一[)）]")
 _INLINE_LABEL = re.compile(rf"^(?:{_NUMERAL}、|[（(]{_NUMERAL}[)）])")
 # A colon's announcement with its first item run on: 「…不得從事下列行為：一、燃放爆竹。」
-INLINE_FIRST_ITEM = re.compile(r"(?<=[：:])(?:一、|[（(]一[)）])[^：:]*$")
+INLINE_FIRST_ITEM = re.compile(rf"(?<=[：:])(?:{_INLINE_FIRST.pattern})[^：:]*$")
 
 
 def after_colon(quote: str, item: ContextItem, shelf: Shelf,
@@ -174,7 +174,8 @@ def ordinal_list(best_item: ContextItem, count: int | None,
     run: list[int] = []
     for pattern in (_ORDINAL_ITEM, _INLINE_ITEM):
         found = list(pattern.finditer(text))
-        starts = [found[i].start() for i in _longest_run([cn_to_int(m.group(1) or m.group(m.lastindex or 1)) for m in found])]
+        numbers = [cn_to_int(next(g for g in m.groups() if g)) for m in found]  # 「二、」 or 「（二）」
+        starts = [found[i].start() for i in _longest_run(numbers)]
         run = starts if len(starts) > len(run) else run
     if not run or (count and len(run) != count):
         return None

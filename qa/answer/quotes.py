@@ -12,7 +12,7 @@ from qa.core.numerals import numeric_form, quantities
 from qa.core.text import sentence_ends, sentences, to_search_text, to_simplified
 
 _PHRASE = re.compile(r"[^，,：:]+[，,：:]?")
-_ASKED_YEAR_ONLY = re.compile(r"(?:到|至|在|于)?\d{4}年(?:底|末)?[,，]")  # 「到2035年，」 (numeric form)
+_YEAR_ONLY = re.compile(r"(?:到|至|在|于)?\d{4}年(?:底|末)?[,，]")  # a phrase that only sets a year: 「到2035年，」
 LIST_LINE = re.compile(r"^\s*(?:——|—|[-•·]|\d{1,2}[.、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
 SELECTION = TUNING.answer
 
@@ -136,10 +136,10 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
     if must >= 0:
         start, end = 0, max(end, must)
     # 「远期目标：」 alone says nothing: a run ending on a colon goes on to what it announces, past
-    # a phrase that only repeats what was asked (「到2035年，」).
+    # a phrase that only sets its year (「到2035年，」).
     if phrases[end].endswith(("：", ":")) and end + 1 < len(phrases):
         announced = end + 1
-        while announced + 1 < len(phrases) and _ASKED_YEAR_ONLY.fullmatch(numeric_form(phrases[announced])):
+        while announced + 1 < len(phrases) and _YEAR_ONLY.fullmatch(numeric_form(phrases[announced])):
             announced += 1
         if len("".join(phrases[start : announced + 1])) <= max_chars:
             end = announced
@@ -162,8 +162,8 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
 
 def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure: bool, asks: Asks | None) -> int | None:
     """The phrase outside the quoted run that holds what is asked — the penalty (罚多少, 怎么罚),
-    the definition (是指…), who leads (由…牵头) or a figure — when the run holds none; the first after it, else the
-    last before it. A figure in the unit or of the thing the question names (多少标准煤 → 「约6000
+    the definition (是指…), who leads (由…牵头) or a figure — when the run holds none; the first
+    after it, else the last before it. A figure in the unit or of the thing the question names (多少标准煤 → 「约6000
     万吨标准煤」) goes before other figures (「提高5个百分点」)."""
     penalty = asks is not None and asks.penalty
     defines = asks is not None and asks.definition
