@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import MEASURE_UNITS, cn_to_int, extract_figures, numeric_form
+from qa.core.numerals import MEASURE_UNITS, cn_to_int, extract_figures, numeric_form, states_measure
 from qa.core.text import to_simplified
 from qa.core.tokenize import words
 
@@ -25,21 +25,31 @@ _SAID_AS = {"年均": "每年", "人均": "每人", "户均": "每户", "日均"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D|$)")
 FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批家名所件步方座倍成万千百十亿台辆处]|百分之几|多大|多长|多高|多久|"
                           r"比重|比例|目标值|时限|"
-                          r"\bhow (?:many|much|large|long|big)\b|\bwhat (?:share|percentage|rate)\b|\b(?:maximum|minimum|highest|lowest) (?:fine|penalty)\b", re.IGNORECASE)
+                          r"\bhow (?:many|much|large|long|big|old)\b|\bwhat (?:share|percentage|rate|age|fine|amount)\b|\b(?:maximum|minimum|highest|lowest) (?:fine|penalty)\b", re.IGNORECASE)
 # 「期限是多长」 asks a span of time, 「多长里程」 a length.
 _DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周(?!岁)|个月|月|年)|几个?(?:工作日|天|小时|周(?!岁)|个月|月)"
-                             r"|多长时间|多长(?=的?时间|[^\u4e00-\u9fff]|$)|多久|时限|期限|时间要求|\bhow long\b", re.IGNORECASE)
+                             r"|多长时间|多长(?=的?时间|[^\u4e00-\u9fff]|$)|多久|时限|期限|时间要求"
+                             # English: "how long is the stretch of…" asks a length, "how long must…" a span of time.
+                             r"|\bhow long\b(?!\s+(?:is|are|was|were)\b)|\bhow many (?:working |calendar )?(?:days|hours|months|years|weeks)\b"
+                             r"|\b(?:within|in) what (?:period|time)\b|\bwhat (?:time limit|deadline)\b", re.IGNORECASE)
 # A stated span of time: 15个工作日, 三十日, 2小时, 6个月 (after numeric_form, so digits only).
 # 当日办结 / 次日 / 即时办理 are time limits too, the shortest ones.
 DURATION = re.compile(r"\d+(?:\.\d+)?个?(?:工作日|日|天|小时|分钟|周(?!岁)|个月|月|年)(?:内|以内|之内)?|当[日天场](?=办|受理|完成|返还|答复)|"
-                      r"次日|即时办|立即办")
+                      r"次日|即时办|立即办"
+                      # 「居住半年以上」「半个月内」: half a unit is a span too (上半年 / 下半年 are dates).
+                      r"|(?<![上下前后])半个?(?:年|月|小时|天|日)")
 # 哪天 / 何时 / 几月 / When…?: a point in time is asked (a 'when' inside a sentence is a conjunction), answered by a date, not any figure.
-_DATE_ASKED = re.compile(r"哪一?天|哪一?日|何时|什么时候|什么时间|哪一?年|几月|几号|哪个月|截止到?哪|^\s*when\b|\bwhat date\b",
+_DATE_ASKED = re.compile(r"哪一?天|哪一?日|何时|什么时候|什么时间|哪一?年|几月|几号|哪个月|截止到?哪|\bwhat date\b"
+                         # "When did … come into force?" asks a date; "When binding offline, do …?" sets a case.
+                         r"|^\s*(?:since |until |by )?when\s+(?:did|does|do|will|is|was|are|were|has|have|had|shall|should|must|can|could|would|may)\b"
+                         r"|\b(?:by|from|until|since) when\b|\b(?:what|which) (?:year|day|month)\b(?!\s+(?:plan|report|budget))",
                          re.IGNORECASE)
 # A stated date or month (after numeric_form): 2019年4月30日, 4月30日, 3月份, 2025年底.
 DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?|[底末初]|上半年|下半年)?|\d{1,2}月(?:\d{1,2}[日号]|份|底|初|中旬|下旬|上旬)?")
-RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|哪(?:个|些|几个|一个|家)?(?:部门|单位|机构|机关)|由谁|\bwho\b|\blead",
-                                re.IGNORECASE)
+RESPONSIBLE_ASKED = re.compile(r"牵头|负责|责任单位|责任部门|主管|哪(?:个|些|几个|一个|家)?(?:部门|单位|机构|机关)|由谁|\bwho\b|\blead"
+                               # English says 负责 / 主管 / 哪个部门 as "responsible", "in charge", "which agency".
+                               r"|\bresponsib|\bin (?:overall )?charge\b|\bwhich (?:[\w'-]+ ){0,2}(?:department|agenc|organi[sz]ation"
+                               r"|bod(?:y|ies)|authorit|ministr|bureau|office|institution)", re.IGNORECASE)
 # How a text says who does a task: 「由市交通委牵头」「市商务委负责」「主管部门为…」「实施主体：…」.
 RESPONSIBLE_SAID = re.compile(r"牵头|负责|主管|主办|承办|实施主体|责任单位|责任部门")
 # The question's own words for "who": answered by a responsibility note, whatever its wording.
@@ -54,12 +64,17 @@ DEFINITION_BODY = re.compile(r"是指|指的是|系指|(?<=[，,])指(?![出导�
 DEFINES = re.compile(DEFINITION_BODY.pattern + r"|所称|\b(?:means|refers to)\b")
 # 「可以罚多少」「怎么罚」: answered by the part of a rule that says the penalty.
 _PENALTY_ASKED = re.compile(r"罚|处分|法律责任|后果|\b(?:fine|penalt)", re.IGNORECASE)
-PENALTY = re.compile(r"罚款|罚金|并处|处以?[^，,；;。]{0,12}?罚|处分|拘留|吊销|没收")
+PENALTY = re.compile(r"罚款|罚金|罚锾|并处|处以?[^，,；;。]{0,12}?罚|处分|拘留|吊销|没收")  # 罰鍰: Taiwan's word for a fine
 MAX_LIST_COUNT = 20  # 「十项行动」 counts a list; 「30个以上」 counts things
 _COUNTED = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大|步|方面|类|种|点|件|化)")
 # 「有几个方面？」 asks for the list; 「有几个能行人的安全出口」 counts a named thing.
 _LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种](?=方面|[？?呢吗，,。]|$|分别)|"
-                         r"哪[一二三四五六七八九十两\d]+[个项条方面类大种级步]|\b(?:which|list|what are)\b",
+                         r"哪[一二三四五六七八九十两\d]+[个项条方面类大种级步]|\b(?:list|what are)\b"
+                         # "Which groups…", "which key technologies…" ask for several; "which organisation is…",
+                         # "which tariff applies to…" one: a plural noun within three words of which (not a
+                         # verb in -s: "is", "does", nor one its object or preposition follows).
+                         r"|\bwhich (?:[\w-]+ ){0,2}(?!(?:is|was|has|does|this|its|thus|plus|bus|status|gas)\b)"
+                         r"[a-z]{2,}(?<!ss)(?<!us)s(?:'|\b(?!\s+(?:to|for|on|the|a|an|its|their|with)\b))",
                          re.IGNORECASE)
 
 
@@ -95,7 +110,9 @@ def read_question(question: str) -> Asks:
                 asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=_asked_measure(question))
 
 
-_MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b)",
+_MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
+                            # "what fine can a factory face", "how much is the subsidy": an amount of money
+                            r"|\bwhat (?:fine|amount of (?:money|funding|subsid))|\bhow much (?:\w+ ){0,3}?(?:fine|fee|subsid|compensation|cost|pay|money|fund|invest|allowance|reward|bonus|deposit))",
                             re.IGNORECASE)
 
 
@@ -108,9 +125,13 @@ def _asked_measure(question: str) -> str:
 _HOW_MANY = re.compile(r"(?:多少|几)[个座家项条所名台辆]?([\u4e00-\u9fff]{2,6}?)(?=[？?，,。的呢吗]|$)")
 
 
+# "up to what age", "how old": answered in 周岁 / 岁 (the Chinese question says 多少岁 / 几岁, which _HOW_MANY reads).
+_AGE_ASKED = re.compile(r"\b(?:what|which) age\b|\bhow old\b|\bage limit\b", re.IGNORECASE)
+
+
 def _asked_unit(question: str) -> str:
     found = _HOW_MANY.search(question)
-    return found.group(1) if found else ""
+    return found.group(1) if found else "岁" if _AGE_ASKED.search(question) else ""
 
 
 # 「以什么为主题」「召开了什么会议」「打造什么政务服务品牌」: the words after 什么 up to a break.
@@ -203,5 +224,7 @@ def fit(asks: Asks, terms: Sequence[str], sentence: str, frame: str, year: int |
     if asks.duration and not has_duration(sentence):
         factor *= selection.no_duration
     if asks.date and not has_date(sentence):
+        factor *= selection.no_duration
+    if asks.asked_measure and not states_measure(sentence, asks.asked_measure):  # 罚多少钱 / what fine: an amount in 元
         factor *= selection.no_duration
     return factor

@@ -53,7 +53,7 @@ from qa.answer.quotes import (
 from qa.answer.refusal import Evidence, refuses
 from qa.answer.shelf import Library, Shelf, parent
 from qa.answer.strength import Cited, maximal, strength
-from qa.answer.terms import Weights, content_terms, coverage, uniform
+from qa.answer.terms import Weights, content_terms, coverage, held, uniform
 from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
@@ -120,7 +120,9 @@ class ExtractiveAnswerer:
         `asked` (the question as the user put it, when `question` carries translated words)."""
         terms, weights = content_terms(question), self.weights()
         shelf = shelf or Shelf(items)
-        asks = read_question(question)
+        if asked:  # translated words: only those the context holds weigh (qa/answer/terms.py held)
+            terms = held(terms, [f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}" for i in items])
+        asks = read_question(asked or question)  # not the translated words: "deadline" → 期限 asks no span of time
         texts = {item.hit.clause_id: item.text for item in items}
         scored = []
         for item in items:
@@ -221,18 +223,20 @@ class ExtractiveAnswerer:
         preference = Preference.of(question, asks, self.selection)
         best = preference.prefer(ranked)[0]
         context = to_search_text(" ".join(f"{i.hit.clause.doc_title} {i.text}" for i in items))
+        translated = preference.prefer(self.candidates(wording, items, shelf, asked=question)) \
+            if wording and wording != question else []
         evidence = Evidence(
             coverage=best.coverage,
             similarity=best.similarity if self.embedder is not None else 1.0,
             asks_figure=asks.figure,
-            has_figure=preference.gives_figure(best),
+            # An English question's own words reach no sentence lexically: the figure may be in the
+            # one its translated words find (the fine in 元 that "what fine" asks), not in the nearest by e5.
+            has_figure=preference.gives_figure(best) or bool(translated and preference.gives_figure(translated[0])),
             unknown_places=tuple(p.text for p in places(to_search_text(question)) if not mentioned(p, context)),
             unsupported_premises=unsupported_premises(question, items, shelf, best.item.hit.clause.doc_id,
                                                       self.weights(), self.thresholds),
         )
-        if wording and wording != question:
-            ranked = preference.prefer(self.candidates(wording, items, shelf, asked=question))
-        return ranked, evidence
+        return translated or ranked, evidence
 
     def answer(self, question: str, items: Sequence[ContextItem], language: str = "zh",
                documents: Mapping[str, str] | None = None, topic: str = "", library: Library | None = None) -> Draft:

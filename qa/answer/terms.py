@@ -60,7 +60,21 @@ are read first (十五个 → 15个, 一小时 → 1小时), as every text they 
         and not set(t) <= _FUNCTION_CHARS
     ]
     keep = [t for t in terms if len(t) > 1 or t.isdigit()]
-    return list(dict.fromkeys(keep or terms))
+    return list(dict.fromkeys(keep + _translated_words(question, keep) or terms))
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_HAN_WORD = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")
+
+
+def _translated_words(question: str, kept: Sequence[str]) -> list[str]:
+    """An English question's Chinese words (its translated terms, each chosen because clauses hold
+    it) that jieba cuts into single characters: 罚锾 (a fine, in Taiwan's laws) is 罚 + 锾, and a
+    single character is no term, so the word was lost. Whole, as the clauses write it."""
+    if len(_LATIN_WORD.findall(question)) < 3:  # a Chinese question: its words are jieba's
+        return []
+    return [w for w in _HAN_WORD.findall(to_search_text(question))
+            if w not in kept and not any(t in w for t in kept) and w not in _QUESTION_WORDS]
 
 
 class TermWeights:
@@ -87,3 +101,12 @@ def coverage(terms: Sequence[str], sentence: str, scope: str, clause: str, weigh
     here, frame, around = numeric_form(sentence), numeric_form(scope), numeric_form(clause)
     found = sum(weights(t) * (1.0 if t in here or t in frame else 0.5 if t in around else 0.0) for t in terms)
     return found / total
+
+
+def held(terms: Sequence[str], texts: Iterable[str]) -> list[str]:
+    """The terms some text holds. For an English question's translated words: a dictionary word no
+    context clause holds (直辖市, 自治县 for "city or county") tells no sentence from another and
+    only shrinks every coverage, leaving the choice to similarity alone."""
+    found = numeric_form(" ".join(texts))
+    kept = [t for t in terms if t in found]
+    return kept or list(terms)

@@ -42,7 +42,7 @@ from pathlib import Path
 from qa.core.tokenize import word_frequency
 from qa.core.tokenize import words as chinese_words
 
-_INDEX_VERSION = 6  # bump when the index's layout or _sense_keys changes, so old caches are not read
+_INDEX_VERSION = 7  # bump when the index's layout or _sense_keys changes, so old caches are not read
 MAX_PHRASE_WORDS = 4
 MAX_WORDS_PER_SENSE = 2  # more senses of one English phrase only dilute the keyword query
 _CANDIDATES_PER_SENSE = 10  # kept in the index, for `clauses_of` to choose from
@@ -59,7 +59,11 @@ what which who whom whose when where why how do does did done doing will would s
 this that these those it its there their they them he she his her we our you your i me my
 much many any some all each every no not than then so such into over under up down out per via
 have has had having need needs needed get gets got also still only just very more most less least
-according if whether both either neither other another same own here""".split())
+according if whether both either neither other another same own here
+someone somebody anyone anybody one face faces faced facing""".split())  # "what fine can a factory face"
+# "How long must…", "how many days…", "up to what age…": the asking, not the topic; the answerer
+# reads it from the English (qa/answer/asks.py). Translated, "how long" came out as 高靿 (a tall boot).
+_ASKING = re.compile(r"\bhow (?:long|many|much|old|large|big|often|far|soon)\b|\bup to what\b", re.IGNORECASE)
 # "…according to its work report", "…in the 15th Five-Year Plan outline": where the question read
 # it, not what it asks. Their words match every clause of that document (政府 工作 报告) and
 # outvote the one that answers; the named document gets its bonus from the full question.
@@ -84,7 +88,8 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
     keeps the dictionary's English index between processes (built once: about 10 s);
     `clauses_of(word)` gives ids of indexed clauses containing a word (None: take the
     dictionary's order)."""
-    words = [re.sub(r"'s$", "", w.lower()) for w in _ENGLISH_WORD.findall(_SOURCE.sub(" ", question))]  # Ningxia's → ningxia
+    asked = _ASKING.sub(" ", _SOURCE.sub(" ", question))
+    words = [re.sub(r"'s$", "", w.lower()) for w in _ENGLISH_WORD.findall(asked)]  # Ningxia's → ningxia
     if not words:
         return []
     senses = _senses(str(cache_dir or ""))
@@ -290,10 +295,11 @@ def _sense_keys(definition: str) -> list[str]:
     if not text or text.startswith(_SKIPPED_SENSES):
         return []
     keys = []
-    # "gross domestic product (GDP)": the abbreviation in brackets is a sense of its own
-    for inner in re.findall(r"\(([^()]*)\)", text):
-        if re.fullmatch(r"[a-z]{2,6}", inner.strip()):
-            keys.append(inner.strip())
+    # "gross domestic product (GDP)": the abbreviation in brackets is a sense of its own; a word in
+    # brackets is a gloss, not one ("Central Bank (Taiwan)" is no sense of "Taiwan").
+    for inner in re.findall(r"\(([^()]*)\)", definition):
+        if re.fullmatch(r"[A-Z]{2,6}", inner.strip()):
+            keys.append(inner.strip().lower())
     bare = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)
     bare = re.sub(r"^(?:to|a|an|the) ", "", bare.strip())
     bare = " ".join(re.sub(r"[^a-z0-9' \-]", " ", bare).split())

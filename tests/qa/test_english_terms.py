@@ -206,3 +206,24 @@ def test_a_glossary_entry_written_in_the_plural_serves_the_singular(cache_dir):
     # "regulations" → 条例 in the glossary; "regulation" must not fall to CC-CEDICT's 规范/规则.
     assert "条例" in chinese_terms("When did the regulation come into force?", cache_dir=cache_dir)
     assert "施行" in chinese_terms("When did the regulation come into force?", cache_dir=cache_dir)
+
+
+def test_the_asking_words_of_a_question_add_no_chinese(cache_dir):
+    # "how long" was translated 高靿 (a tall boot); the answerer reads the asking from the English.
+    assert chinese_terms("How long?", cache_dir=cache_dir) == []
+    assert "高靿" not in chinese_terms("How long must residents wait for a permit?", cache_dir=cache_dir)
+    assert chinese_terms("How many", cache_dir=cache_dir) == []
+
+
+def test_a_word_in_brackets_is_a_gloss_not_an_abbreviation(cache_dir):
+    # CC-CEDICT's "Central Bank (Taiwan)" made 中央银行 a sense of "Taiwan"; "(GDP)" is one of GDP.
+    assert "中央银行" not in chinese_terms("Taiwan", cache_dir=cache_dir)
+    assert "国内生产总值" in chinese_terms("GDP", cache_dir=cache_dir)
+
+
+def test_a_fine_is_searched_as_the_documents_word_for_it(cache_dir):
+    # Taiwan's laws say 罰鍰 (罚锾 once simplified) where the mainland's say 罚款.
+    held = {"罚锾": ["c1"], "工厂": ["c1"]}
+    terms = chinese_terms("What fine can a factory face?", cache_dir=cache_dir,
+                          clauses_of=lambda word: held.get(word, []))
+    assert "罚锾" in terms and "面向" not in terms
