@@ -150,7 +150,10 @@ class ExtractiveAnswerer:
                 stated = resolve_relative_years(f"{without_label(lead)} {sentence}" if lead else sentence, year)
                 covered = coverage(terms, stated, scope, around, weights)
                 # …nor does a question the text asks itself (a Q&A page's 「2.申请需要具备哪些条件？」).
-                headline = not asks.listing and _is_headline(clause, sentence, short) or sentence.rstrip().endswith(("？", "?"))
+                # A bare heading (its clause holds the headline alone) lists nothing even for a list
+                # question: its items are the clauses under it (named_list, sibling_list).
+                listed = asks.listing and item.text.strip() != sentence.strip()
+                headline = not listed and _is_headline(clause, sentence, short) or sentence.rstrip().endswith(("？", "?"))
                 fits = fit(asks, terms, stated, frame, year, self.selection) * (self.selection.headline if headline else 1.0)
                 scored.append(self._candidate(item, sentence, covered, fit=fits, lead=lead))
         scored.sort(key=lambda c: -c.coverage * c.fit)

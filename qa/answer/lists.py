@@ -1,6 +1,7 @@
 """Answers that are lists: the items under a heading the question names (「基本原则有哪几条」,
 「十项行动有哪些」: every item, fetched from the document when the context holds only some),
-the sibling items of the best clause, the numbered lines inside it, and the items a sentence
+the sibling clauses whose headings all say the question's words (「正确处理好哪些关系」: every
+「正确处理好…的关系」), the sibling items of the best clause, the numbered lines inside it, and the items a sentence
 ending in a colon introduces (「应当符合下列规定：」 is no answer without what follows it).
 Every line quotes its own clause and carries its [n]; items the context lacked join it.
 """
@@ -81,9 +82,53 @@ def named_list(terms: Sequence[str], asks: Asks, shelf: Shelf, weights: Weights 
         if score >= selection.heading_match and score > best_score:
             best, best_score = children, score
     if best is None:
-        return None
+        return None if counted else shared_words_list(terms, shelf, selection)
     best = best[: selection.max_list_items]
     entries = [(shelf.item_for(c, t).n, item_label(t, selection.max_quote_chars)) for c, t in best]
+    return entries_answer(entries)
+
+
+# An article's heading is its first sentence (「第四十三条」「9」 label it): articles are no items of a list.
+_ARTICLE = re.compile(r"^(?:第[〇零一二两三四五六七八九十百千\d]+条|\d+(?:#\d+)?)$")
+
+
+def _is_article(clause: Clause) -> bool:
+    return bool(_ARTICLE.match(clause.labels[-1] if clause.labels else ""))
+
+
+_SHARED_BY = 3  # 「推进飞行检查常态化」「推进专项整治常态化」「推进日常监管常态化」: a pattern, not a coincidence
+
+
+def shared_words_list(terms: Sequence[str], shelf: Shelf,
+                      selection: AnswerSelection = SELECTION) -> tuple[str, dict[int, str]] | None:
+    """The items a question names by the words each of them says, no heading above them naming the
+    list: 「推进哪几项监管工作常态化」 is answered by the sibling clauses 「推进…常态化」, 「正确处理好哪些
+    关系」 by the clauses 「正确处理好…的关系」. Siblings (one parent, or the top level of one document)
+    whose headings share two or more of the question's words, three clauses at least; the
+    document's other siblings sharing them join. None when no such group is in the context."""
+    groups: dict[tuple[str, str | None], list[Clause]] = {}
+    for item in shelf.items:
+        if not _is_article(item.hit.clause):
+            groups.setdefault((item.hit.clause.doc_id, parent(item.hit.clause)), []).append(item.hit.clause)
+    best: tuple[frozenset[str], list[Clause]] | None = None
+    for members in groups.values():
+        held = [frozenset(t for t in terms if t in numeric_form(c.heading)) for c in members]
+        shared = frozenset(t for t in terms if sum(t in h for h in held) >= _SHARED_BY)
+        named = [c for c, h in zip(members, held) if shared <= h]
+        if len(shared) >= 2 and len(named) >= _SHARED_BY and (best is None or len(named) > len(best[1])):
+            best = (shared, named)
+    if best is None:
+        return None
+    shared, named = best
+    doc_id, above = named[0].doc_id, parent(named[0])
+    said = numeric_form(shelf.text_of(above, doc_id)) if above else ""
+    if said and all(numeric_form(c.heading) in said for c in named):
+        return None  # the clause above says the list in a sentence (「实现A能级提升、B能级提升…」): it answers
+    found = sorted(((c, text) for c, text in shelf.clauses(doc_id)  # the document's, or the context's
+                    if parent(c) == above and all(t in numeric_form(c.heading) for t in shared)),
+                   key=lambda pair: pair[0].ordinal)
+    entries = [(shelf.item_for(c, t).n, item_label(t, selection.max_quote_chars))
+               for c, t in found[: selection.max_list_items]]
     return entries_answer(entries)
 
 
@@ -95,7 +140,8 @@ def sibling_list(best_sentence: str, best_item: ContextItem, shelf: Shelf,
     list lines inside the best clause."""
     if len(re.findall(r"[、；;]", best_sentence)) >= 2:
         return None
-    clause, items = best_item.hit.clause, shelf.items
+    clause = best_item.hit.clause
+    items = [i for i in shelf.items if not _is_article(i.hit.clause)]  # a law's articles are no list's items
     siblings = [i for i in items if parent(clause) and parent(i.hit.clause) == parent(clause)]
     children = [i for i in items if parent(i.hit.clause) == clause.base_id]
     group = children if len(children) >= 2 else siblings
@@ -138,8 +184,10 @@ def after_colon(quote: str, item: ContextItem, shelf: Shelf,
     return [(shelf.item_for(c, t).n, item_label(t, selection.max_quote_chars)) for c, t in children]
 
 
-# 「一是实施产业链式发展行动。……二是实施技术创新突破行动。」: items counted in the running text.
-_ORDINAL_ITEM = re.compile(r"(?:^|(?<=[。；;！\s>]))([一二三四五六七八九十]{1,2})是")
+# 「一是实施产业链式发展行动。……二是实施技术创新突破行动。」, 「第一次是…。第二次是…。第三次则是…」:
+# items counted in the running text.
+_ORDINAL_ITEM = re.compile(r"(?:^|(?<=[。；;！\s>]))(?:第(?=[一二三四五六七八九十]{1,2}[次轮步批]))?"
+                           r"([一二三四五六七八九十]{1,2})(?:[次轮步批](?:则|就)?)?是")
 
 
 def _ordinal_number(text: str) -> int | None:

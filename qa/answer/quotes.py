@@ -20,16 +20,50 @@ SELECTION = TUNING.answer
 def with_following(quote: str, clause_text: str, min_chars: int = SELECTION.min_quote_chars) -> str:
     """A clause's heading quoted alone (「6.助力全市建设长江上游航运中心。」: it opens the clause
     and is too short to say anything) continued, verbatim, with the clause's next sentences up
-    to `min_chars`. Any other quote is returned as it is."""
+    to `min_chars`, not into the cells of a table row. A rule closing on 「；」 goes on with the
+    cases after it (「分值相同时，…」). Any other quote is returned as it is."""
     quote = quote.strip()
     start = clause_text.find(quote) if quote else -1
+    if start >= 0 and quote.endswith(("；", ";")):
+        return _with_cases(clause_text, start, start + len(quote))
     if start < 0 or len(quote) >= min_chars or clause_text[:start].strip():
         return quote
     end = start + len(quote)
-    for end in sentence_ends(clause_text, end):
+    for nxt in sentence_ends(clause_text, end):
+        if _is_cell(clause_text[end:nxt]):
+            break  # a task table's row goes on with its cells (「100个」「设施运行处」): no sentence of it
+        end = nxt
         if end - start >= min_chars:
             break
     return clause_text[start:end].strip()
+
+
+_CASES_CHARS = 160  # a rule with its cases stays a quote, not a paragraph
+
+
+def _with_cases(clause_text: str, start: int, end: int) -> str:
+    """The quote from `start` to `end` (closing on 「；」) with the cases that follow it. A rule
+    too long to quote whole is left to trimming, which keeps its phrases on the question."""
+    if end - start > SELECTION.max_quote_chars:
+        return clause_text[start:end].strip()
+    for nxt in sentence_ends(clause_text, end):
+        piece = clause_text[end:nxt]
+        if "\n" in piece or not _CASE.match(piece.strip()) or nxt - start > _CASES_CHARS:
+            break
+        end = nxt
+        if not piece.rstrip().endswith(("；", ";")):
+            break
+    return clause_text[start:end].strip()
+
+
+_CELL_CHARS = 16  # 「100个」「各相关部门和单位」: a table cell on its own line; sentences run longer
+
+
+def _is_cell(piece: str) -> bool:
+    """A line of a table flattened into the text: short, on a line of its own, and no sentence
+    (no closing mark)."""
+    line = piece.strip()
+    return "\n" in piece and 0 < len(line) < _CELL_CHARS and not re.search(r"[。；;！!？?：:]$", line)
 
 
 # A sentence that goes on from the one before (「……责令限期改正；逾期不改的，处二千元以上二万元以下
@@ -43,6 +77,9 @@ _CLAUSE_LABEL = re.compile(r"^\s*(?:第[〇零一二两三四五六七八九十�
 
 # After a 「；」 the sentence goes on: 「禁止向电商平台颁发…批准证书；已经颁发的，…6个月内…整改」.
 _CASE_AFTER_SEMICOLON = re.compile(r"^(?:[^，,。；;：:\n]{1,12}的[，,]|(?:其中|上述|前款|此类)[^，,。]{0,8}[，,])")
+# 「按基础指标分值从高到低进行排名；分值相同时，按照…排名；如再相同，按照…排名。」: the cases after a
+# rule's 「；」 (a tie, an exception, 「已经颁发的，…」) are part of the rule.
+_CASE = re.compile(_CASE_AFTER_SEMICOLON.pattern + r"|^[^，,。；;：:\n]{1,12}时[，,]|^(?:如|若)[^，,。；;：:\n]{1,10}[，,]")
 
 
 def continues(sentence: str, before: str = "") -> bool:
@@ -78,8 +115,12 @@ def without_label(text: str) -> str:
 
 
 def kept(chosen: str, quoted: str) -> int:
-    """How much of `quoted` trimming must keep: all of a heading that `with_following` lengthened."""
-    return len(chosen.strip()) if quoted != chosen.strip() else 0
+    """How much of `quoted` trimming must keep: all of a heading that `with_following` lengthened,
+    and the cases it added after a rule's 「；」 (what the rule says next)."""
+    chosen = chosen.strip()
+    if quoted == chosen:
+        return 0
+    return len(quoted) if chosen.endswith(("；", ";")) else len(chosen)
 
 
 def _phrase_value(phrase: str, terms: Sequence[str], asks_figure: bool, asks: Asks | None) -> float:
@@ -105,15 +146,18 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
          max_chars: int = SELECTION.max_quote_chars, asks: Asks | None = None) -> str:
     """A long sentence cut to the run of phrases around the best one, with …… for the cuts. The
     phrases holding the first `keep` characters stay whatever their words (the sentence chosen,
-    when `with_following` lengthened it). A list question's sentence is never cut: its items
-    are the answer."""
+    when `with_following` lengthened it). A list question's sentence is cut only when it runs
+    past twice the length, to the run around its enumeration (「深化细化全方面摸底、全要素保护、…的
+    “五全工作法”」 inside a paragraph-long sentence): its items are the answer."""
     sentence = sentence.strip().rstrip("。；;!！?？")
-    if len(sentence) <= max_chars or (asks is not None and (asks.listing or asks.count)):
+    listing = asks is not None and bool(asks.listing or asks.count)
+    if len(sentence) <= max_chars * (2 if listing else 1):
         return sentence
     phrases = [m.group(0) for m in _PHRASE.finditer(sentence)]
 
     def value(phrase: str) -> float:
-        return _phrase_value(phrase, terms, asks_figure, asks)
+        items = phrase.count("、") if listing else 0  # an enumeration is what a list question asks for
+        return _phrase_value(phrase, terms, asks_figure, asks) + items
 
     values = [value(p) for p in phrases]
     if not any(values) and not keep:
