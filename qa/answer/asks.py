@@ -60,7 +60,7 @@ RESPONSIBILITY_NOTE = re.compile(r"[（(][^（()）]*(?:牵头单位|责任单�
 _DEFINITION_ASKED = re.compile(r"指的?是什么|指什么|是什么意思|什么意思|的?含义|定义|界定|^什么是|所说的|所称的|\bwhat (?:is|does) .* mean\b|"
                                r"\bdefin", re.IGNORECASE)
 # What gives a definition's body (「…，是指…」), and with 所称 / English what marks a definition at all.
-DEFINITION_BODY = re.compile(r"是指|指的是|系指|(?<=[，,])指(?![出导挥定示引标令])")  # 「本法所称噪音，指超过…」
+DEFINITION_BODY = re.compile(r"是指|指的是|系指|(?<=[，,：:])指(?![出导挥定示引标令])")  # 「本法所称噪音，指超过…」「一、噪音：指…」
 DEFINES = re.compile(DEFINITION_BODY.pattern + r"|所称|\b(?:means|refers to)\b")
 # 「可以罚多少」「怎么罚」: answered by the part of a rule that says the penalty.
 _PENALTY_ASKED = re.compile(r"罚|处分|法律责任|后果|\b(?:fine|penalt)", re.IGNORECASE)

@@ -28,6 +28,17 @@ class Candidate:
     lead: str = ""  # the colon line an enumerated item hangs on (quotes.lead_of)
 
 
+def best_per_clause(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The first (best-ranked) candidate of each context clause, in the order given."""
+    seen: set[int] = set()
+    out = []
+    for c in candidates:
+        if c.item.n not in seen:
+            seen.add(c.item.n)
+            out.append(c)
+    return out
+
+
 @dataclass(frozen=True)
 class Draft:
     text: str

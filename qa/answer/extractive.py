@@ -29,7 +29,7 @@ from qa.answer.asks import (
     responsibility_notes,
     years_in,
 )
-from qa.answer.drafts import Candidate, Draft, StoredVectors
+from qa.answer.drafts import Candidate, Draft, StoredVectors, best_per_clause
 from qa.answer.lists import (
     INLINE_FIRST_ITEM,
     after_colon,
@@ -159,6 +159,11 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda c: -c.coverage * c.fit)
         if self.embedder is not None and scored:
             top = scored[: self.selection.candidates_to_embed]
+            # …and every context clause's best sentence: when a few long clauses hold the question's
+            # words many times over, their sentences fill the cut and the clause that answers in
+            # everyday words (「不得…区别对待」 for 歧视) was never compared by meaning.
+            seen = {id(c) for c in top}
+            top += [c for c in best_per_clause(scored) if id(c) not in seen]
             query = np.asarray(self.embedder.embed_query(to_search_text(asked or question)), dtype=np.float32)
             vectors = self._sentence_vectors([to_search_text(c.sentence)[: self.selection.embed_chars] for c in top],
                                              [c.item.hit.clause_id for c in top])
@@ -180,7 +185,7 @@ class ExtractiveAnswerer:
         return np.stack([np.asarray(known[t], dtype=np.float32) if t in known else self._vectors[t] for t in texts])
 
     def _complements(self, other: Candidate, best: Candidate, terms: Sequence[str], asks: Asks,
-                     shelf: Shelf) -> bool:
+                     shelf: Shelf, gain: float) -> bool:
         """A second quote must be nearly as good, from another clause, and bring a question word
         the best sentence lacks — not a word of a document's name (that picks the document, it
         is no part of the answer); when the question asks for a figure, a date or a span of
@@ -197,7 +202,11 @@ class ExtractiveAnswerer:
             return False
         names = " ".join(shelf.names(c.item.hit.clause.doc_id, c.item.hit.clause.doc_title) for c in (best, other))
         here, there = to_search_text(best.sentence), to_search_text(other.sentence)
-        return any(t in there and t not in here and not abbreviates(t, to_search_text(names)) for t in terms)
+        brought = [t for t in terms if t in there and t not in here and not abbreviates(t, to_search_text(names))]
+        weights = self.weights()
+        total = sum(weights(t) for t in terms)
+        # A common word the best quote lacks (要求, 工作) is no reason to quote a second clause.
+        return bool(brought) and sum(weights(t) for t in brought) >= gain * total
 
     def _other_documents(self, ranked: Sequence[Candidate], chosen: Sequence[Candidate]) -> list[Candidate]:
         """「…有哪些举措」 when several documents say something: the best sentence of each other
@@ -310,7 +319,10 @@ class ExtractiveAnswerer:
         # matches the question as well quotes both, and says what follows from it.
         best = next((c for c in ranked[1:4] if c.item.n == best.item.n and continues(c.sentence)
                      and c.lead.strip() == best.sentence.strip() and c.coverage >= best.coverage), best)
-        chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms, asks, shelf)][:1]
+        # An English question's sentence is chosen on translated words, which often miss: a second
+        # quote bringing any of them is kept as a hedge (the gate cost English key facts on every set).
+        gain = self.selection.second_quote_gain if language == "zh" else 0.0
+        chosen = [best] + [c for c in ranked[1:3] if self._complements(c, best, terms, asks, shelf, gain)][:1]
         if asks.listing:
             chosen += self._other_documents(ranked, chosen)
         parts, quotes = [], {}

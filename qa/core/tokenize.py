@@ -224,3 +224,12 @@ def word_frequency(word: str) -> int:
     """How common `word` is in jieba's dictionary (0 when absent): a prior for choosing among
     a dictionary's several translations the one a document is likeliest to use."""
     return int(_jieba().dt.FREQ.get(word, 0) or 0)
+
+
+def word_rarity(word: str) -> float:
+    """How rare `word` is in general Chinese: the log of jieba's dictionary total over the word's
+    count (about 3 for 的, 11–13 for a word seen once or cut by its HMM and never listed)."""
+    import math
+
+    dt = _jieba().dt
+    return math.log(max(dt.total, 1) / (int(dt.FREQ.get(word, 0) or 0) + 1))

@@ -508,3 +508,14 @@ def test_a_year_inside_a_cited_documents_name_is_no_target_for_that_year():
                   1, title="某市综合能源站专项规划（2025－2030年）")
     draft = ANSWERER.answer("专项规划提出到2035年全市要建成多少座综合能源站？", items_of(plan))
     assert draft.refused and draft.evidence.unsupported_premises == ("2035",)
+
+
+def test_a_definition_in_a_glossary_list_is_quoted_for_what_a_term_means():
+    # 「（一）夜间施工：指…」: a list of terms defines each after a colon, not after 是指.
+    terms = clause("d", ("第四十条",), "第四十条 本办法下列用语：（一）夜间施工：指22时至次日6时之间进行的建筑施工作业。"
+                   "（二）噪声敏感建筑物：指医院、学校、住宅等需要保持安静的建筑物。", 40)
+    rule = clause("d", ("第十条",), "第十条 在噪声敏感建筑物集中区域内夜间施工的，施工单位应当取得生态环境部门的证明，并公告附近居民。", 10)
+    night = ANSWERER.answer("夜间施工指的是什么？", items_of(rule, terms))
+    assert not night.refused and "22时至次日6时" in night.text and "公告附近居民" not in night.text
+    quiet = ANSWERER.answer("噪声敏感建筑物是什么意思？", items_of(rule, terms))
+    assert not quiet.refused and "需要保持安静" in quiet.text and "公告附近居民" not in quiet.text
