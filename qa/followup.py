@@ -78,7 +78,7 @@ def _setting(question: str) -> str:
 
 def _is_noun_phrase(text: str) -> bool:
     words = [w.flag for w in tagged(text) if w.flag != "x"]
-    return bool(words) and words[-1].startswith("n")
+    return bool(words) and (words[-1].startswith("n") or words[-1] == "vn")
 
 
 def _topic(question: str) -> str:
@@ -91,6 +91,42 @@ def _topic(question: str) -> str:
         elif run:
             break
     return "".join(run)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_YEAR_ONLY = re.compile(r"(?:到|至|在|截至|截止到?)?((?:19|20)\d{2}年)(?:底|末)?")
+_ASKS = re.compile(r"多少|几|什么|哪|谁|如何|怎么|怎样|是否|吗")
+_ASKED_FIGURE = re.compile(r"多少|几|多[长大高久远]|百分之")
+
+
+def _what_about(topic: str, before: str) -> str:
+    """「那X呢？」 after `before`: X replaces what it can stand for and keeps the rest asked."""
+    old_place = _place(before)
+    if old_place and _place(topic) == topic:
+        return before.replace(old_place, topic, 1)  # another place, the same question
+    years, only_year = _YEAR.findall(before), _YEAR_ONLY.fullmatch(topic)
+    if only_year and years:  # 「那（到）2030年呢？」: the same question for that year
+        return before.replace(years[0], only_year.group(1), 1)
+    setting = _setting(before)
+    if _YEAR.search(topic):
+        setting = _YEAR.sub("", setting)  # X brings its own year
+    head, comma, tail = topic.partition("，")
+    if comma and _ASKS.search(tail) and not _ASKS.search(head):
+        return f"{setting}{head}，{tail.rstrip('？?')}？"  # 「那人均，要达到多少？」
+    if _ASKS.search(topic):
+        return f"{setting}{_topic(before)}{topic.rstrip('？?')}？"  # 「那什么时候完成？」 asks in full
+    if _names_nothing(topic):
+        return f"{topic}，{before}"  # 「那如果逾期呢？」: a case of the same question
+    # 「那常住人口呢？」 asks about another thing: keep who and when, ask about X.
+    # 「那人均呢？」 qualifies the thing asked before: keep it too (人均 + 地区生产总值).
+    thing = "" if _is_noun_phrase(topic) else _topic(before)
+    asked = "是多少？" if _ASKED_FIGURE.search(before) and not _YEAR.search(topic) else "是什么？"
+    return f"{setting}{topic}{thing}{asked}"
+
+
+def _names_nothing(text: str) -> bool:
+    """No noun, verbal noun or abbreviation in `text` (「如果逾期」「提前」): it names no thing."""
+    return not any(w.flag[:1] == "n" or w.flag in ("vn", "j") for w in tagged(text) if w.flag != "x")
 
 
 def rule_condense(question: str, history: Sequence[Turn]) -> str:
@@ -107,13 +143,7 @@ def rule_condense(question: str, history: Sequence[Turn]) -> str:
         topic = what_about.group("x")
         if _EN_WHAT_ABOUT.match(question):
             return f"{topic}: {previous.question}"
-        old_place = _place(previous.question)
-        if old_place and _place(topic) == topic:
-            return previous.question.replace(old_place, topic, 1)
-        # 「那常住人口呢？」 asks about another thing: keep who and when, ask about X.
-        # 「那人均呢？」 qualifies the thing asked before: keep it too (人均 + 地区生产总值).
-        thing = "" if _is_noun_phrase(topic) else _topic(previous.question)
-        return f"{_setting(previous.question)}{topic}{thing}是什么？"
+        return _what_about(topic, previous.question)
     entity = _ENTITY_PRONOUN.match(question)
     if entity:
         place = _place(previous.question)

@@ -97,6 +97,17 @@ def test_what_about_rules_keep_the_subject_a_modifier_qualifies():
     assert rule_condense("那成都呢？", [(total, "……")]) == "成都的总定位是什么？"
 
 
+def test_what_about_rules_keep_what_the_previous_question_asked():
+    jobs = "成都市到2025年新增就业人数是多少？"
+    assert rule_condense("那2030年呢？", [(jobs, "……")]) == "成都市到2030年新增就业人数是多少？"  # the year swapped
+    assert rule_condense("那到2030年底呢？", [(jobs, "……")]) == "成都市到2030年新增就业人数是多少？"
+    assert rule_condense("那常住人口呢？", [(jobs, "……")]) == "成都市2025年常住人口是多少？"  # still a figure
+    assert rule_condense("那什么时候完成？", [(jobs, "……")]) == "成都市2025年就业人数什么时候完成？"
+    # A case of the same question names no thing: it frames the question before.
+    limit = "申请人应在多少个工作日内提交材料？"
+    assert rule_condense("那如果逾期呢？", [(limit, "……")]) == "如果逾期，申请人应在多少个工作日内提交材料？"
+
+
 def test_offline_stream_yields_the_text_then_the_answer(built_service):
     events = list(built_service.ask_stream(GDP, mode="offline"))
     assert isinstance(events[-1], Answer)
