@@ -189,7 +189,7 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
             end = announced
     quote = "".join(phrases[start : end + 1]).rstrip("，,：:")
     quote = ("……" if start > 0 else "") + quote + ("……" if end < len(phrases) - 1 else "")
-    answer = _answering_phrase(phrases, start, end, asks_figure, asks)
+    answer = _answering_phrase(phrases, start, end, asks_figure, asks, terms)
     if answer is None:
         return quote
     # 「不具备条件实施……作业的，……可以并处十万元以下的罚款」: the words of the question sit in
@@ -204,12 +204,15 @@ def trim(sentence: str, terms: Sequence[str], asks_figure: bool, keep: int = 0,
     return ("……" if answer > 0 else "") + said + "……" + quote.removeprefix("……")
 
 
-def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure: bool, asks: Asks | None) -> int | None:
+def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure: bool, asks: Asks | None,
+                      terms: Sequence[str] = ()) -> int | None:
     """The phrase outside the quoted run that holds what is asked — the penalty (罚多少, 怎么罚),
     the definition (是指…), who leads (由…牵头) or a figure — when the run holds none; the first
     after it, else the last before it. A figure in the unit or of the thing the question names (多少标准煤 → 「约6000
     万吨标准煤」) goes before other figures (「提高5个百分点」)."""
     penalty = asks is not None and asks.penalty
+    # A date or a span of time is answered by a phrase's figures as an amount is.
+    asks_figure = asks_figure or asks is not None and (asks.date or asks.duration)
     defines = asks is not None and asks.definition
     responsible = asks is not None and asks.responsible and not asks_figure
     if not (asks_figure or penalty or defines or responsible):
@@ -226,9 +229,14 @@ def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure:
         return any(f not in asked for f in quantities(without_label(phrase)))
 
     unit = asks.asked_unit if asks is not None else ""
+    quoted = to_search_text("".join(phrases[start:end + 1]))
+    # 「…已经2025年12月26日…审议通过…，自2026年8月1日起施行」 asked 什么时候起施行: the question's own
+    # word the run lacks names the figure that answers (unless that figure is of another measure
+    # or year: 「人均…达到33万元」 for 地区生产总值达到多少, _phrase_value).
+    unquoted = [t for t in terms if t not in quoted]
 
     def named(i: int) -> bool:  # a figure in the unit or of the thing the question asks about
-        return bool(unit) and unit in to_search_text(phrases[i])
+        return bool(unit) and unit in to_search_text(phrases[i]) or _phrase_value(phrases[i], unquoted, False, asks) >= 1
 
     run = range(start, end + 1)
     if penalty:

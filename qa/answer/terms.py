@@ -19,8 +19,8 @@ _QUESTION_WORDS = frozenset(
     # the text says them as 以下/不得超过/不少于/应当, so they are not the topic either.
     + "可以 可不可以 能 能够 需要 必须 应该 应当 得 最高 最多 最少 至少 最低 最长 最短 一般 通常 大概 大约".split()
     # The generic noun a question asks by (什么时候, 什么意思, 什么途径, 罚款幅度): the answer
-    # gives a date, a definition, a route, a range, and seldom uses the noun itself.
-    + "时候 意思 含义 途径 渠道 幅度".split()
+    # gives a date, a definition, a route, a range, a period, and seldom uses the noun itself.
+    + "时候 意思 含义 途径 渠道 幅度 区间 期间".split()
     # A definition is asked by 定义 / 所说的 / 所称 and given by 是指: the asking, not the topic.
     + "定义 界定 所说 所称 所谓 怎样 怎么样".split()
     # Pointing at the document or a total (「这份规划」「一共布点了多少座」): the question's frame;
@@ -38,7 +38,7 @@ _YEAR_GLUE = re.compile(r"(\d{4}年)(?![底初末中内度前后起以])")
 # 从哪天起 / 自何时起: jieba reads 哪天起 as 哪 + 天起, so the phrase goes before tokenizing; so
 # does an asked length (多少个工作日内, 几天之内: jieba glues 日内, 天之), whose unit the text gives.
 _ASKED_POINT = re.compile(r"[从自]?(?:哪一?[天日年]|何时|什么时候|什么时间)起?"
-                          r"|(?:多少|几)个?(?:工作日|小时|天|日|周|星期|月|年)(?:之内|以内|内)?")
+                          r"|(?:(?:多少|几)个?(?:工作日|小时|天|日|周|星期|月|年)|多长(?:的?时间)?|多久)(?:之内|以内|内)?")
 # 哪几, 几条, 多少亿, 多大: the asking, not the topic.
 # Characters that only frame a phrase. jieba sometimes glues two of them into a "word" across a
 # phrase boundary (「在医保基金使用上要承担」 → 使用 / 上要 / 承担): such a token names no topic.

@@ -519,3 +519,16 @@ def test_a_definition_in_a_glossary_list_is_quoted_for_what_a_term_means():
     assert not night.refused and "22时至次日6时" in night.text and "公告附近居民" not in night.text
     quiet = ANSWERER.answer("噪声敏感建筑物是什么意思？", items_of(rule, terms))
     assert not quiet.refused and "需要保持安静" in quiet.text and "公告附近居民" not in quiet.text
+
+
+def test_how_long_and_its_edge_are_asking_words_not_missing_topic():
+    rule = clause("d", ("第七条",), "第七条 公民应当自年满十六周岁之日起三个月内，向常住户口所在地的公安机关申请领取居民身份证。", 7)
+    draft = ANSWERER.answer("满16岁后要在多长时间内去申领身份证？", items_of(rule))
+    assert not draft.refused and "三个月内" in draft.text
+
+
+def test_a_cut_sentence_keeps_the_date_of_the_word_the_question_asks_about():
+    order = clause("d", ("前言",), "《城市公共停车设施建设运营管理暂行办法》已经2025年12月26日第26次市人民政府常务会议审议通过和"
+                   "市发展改革委、市住房城乡建设委、市交通运输委、市公安局、市规划和自然资源局审签，现予公布，自2026年8月1日起施行。", 1)
+    draft = ANSWERER.answer("城市公共停车设施建设运营管理暂行办法从什么时候起施行？", items_of(order))
+    assert not draft.refused and "2026年8月1日起施行" in draft.text
