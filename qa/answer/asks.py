@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import MEASURE_UNITS, cn_to_int, extract_figures, numeric_form, states_measure
+from qa.core.numerals import ENGLISH_ORDINAL, MEASURE_UNITS, cn_to_int, extract_figures, numeric_form, states_measure
 from qa.core.text import to_simplified
 from qa.core.tokenize import words
 
@@ -150,7 +150,7 @@ def _asked_noun(question: str) -> str:
 def question_figures(question: str) -> tuple[str, ...]:
     """The figures a question states as given. The count of a list question is no figure
     stated (「三项行动有哪些」 asks for the three; the items answer it, not a sentence saying 三项)."""
-    figures = extract_figures(question)
+    figures = extract_figures(ENGLISH_ORDINAL.sub(" ", question))  # "the 15th plan" states no 15
     if not read_question(question).listing:
         return figures
     # a count as large as 「30个以上老旧厂区」 is a figure stated, not the length of the list asked

@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from qa.core.numerals import numeric_form, with_digits
+from qa.core.numerals import ENGLISH_ORDINAL, numeric_form, with_digits
 from qa.core.text import to_search_text
 from qa.core.tokenize import search_words, tagged, word_rarity
 
@@ -59,7 +59,7 @@ def content_terms(question: str) -> list[str]:
 are read first (十五个 → 15个, 一小时 → 1小时), as every text they are matched in is
 (`coverage`), so both spellings meet."""
     terms = [
-        t for t in search_words(_YEAR_GLUE.sub(r"\1 ", with_digits(_ASKED_POINT.sub(" ", to_search_text(question)))))
+        t for t in search_words(_YEAR_GLUE.sub(r"\1 ", with_digits(_ASKED_POINT.sub(" ", ENGLISH_ORDINAL.sub(" ", to_search_text(question))))))
         if re.search(r"[\u3400-\u9fff\d]", t) and t not in _QUESTION_WORDS and not _ASKING.match(t)
         and not set(t) <= _FUNCTION_CHARS
     ]

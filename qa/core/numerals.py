@@ -29,6 +29,10 @@ _MAGNITUDES = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3}
 _AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万亿|亿|万|千)?(%|‰)?")
 
 
+# "the 15th Five-Year Plan", "the 3rd plenary session": an English ordinal names, it states no figure.
+ENGLISH_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def cn_to_int(numeral: str) -> int | None:
     """A numeral as a number: 十二 → 12, 一百零五 → 105, 二〇二〇 → 2020, 两 → 2, '17' → 17;

@@ -39,6 +39,7 @@ from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from qa.core.numerals import ENGLISH_ORDINAL, in_chinese
 from qa.core.tokenize import word_frequency
 from qa.core.tokenize import words as chinese_words
 
@@ -51,6 +52,8 @@ _GLOSSARY = Path(__file__).with_name("policy_glossary.tsv")
 _NAMES = "\x00names"  # key of the proper-name table inside the pickled index
 _ENGLISH_WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")  # hyphens split: "new-energy" → new energy
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+# "the 15th Five-Year Plan" is 十五五 wherever a plan names its period: the ordinal is no word.
+_NUMBERED_PLAN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+five[- ]year\b", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Function words, question words and modal verbs: they carry no topic, and CC-CEDICT maps many of
 # them to words that occur in every clause ("must" → 必须, "many" → 许多, "according to" → 根据).
@@ -88,7 +91,8 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
     keeps the dictionary's English index between processes (built once: about 10 s);
     `clauses_of(word)` gives ids of indexed clauses containing a word (None: take the
     dictionary's order)."""
-    asked = _ASKING.sub(" ", _SOURCE.sub(" ", question))
+    plans = [f"{in_chinese(int(n))}五" for n in _NUMBERED_PLAN.findall(question) if 0 < int(n) < 100]
+    asked = _ASKING.sub(" ", _SOURCE.sub(" ", ENGLISH_ORDINAL.sub(" ", _NUMBERED_PLAN.sub(" five year plan ", question))))
     words = [re.sub(r"'s$", "", w.lower()) for w in _ENGLISH_WORD.findall(asked)]  # Ningxia's → ningxia
     if not words:
         return []
@@ -116,7 +120,7 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
         else:
             names += _name_matches(words[i], senses[_NAMES], tuple(titles), pick, str(cache_dir or ""))
             i += 1
-    return list(dict.fromkeys([*names, *(word for slot in _choose(slots, pick) for word in slot)]))
+    return list(dict.fromkeys([*plans, *names, *(word for slot in _choose(slots, pick) for word in slot)]))
 
 
 def _choose(slots: list[list[str]], pick: _Picker) -> list[list[str]]:

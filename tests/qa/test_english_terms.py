@@ -227,3 +227,19 @@ def test_a_fine_is_searched_as_the_documents_word_for_it(cache_dir):
     terms = chinese_terms("What fine can a factory face?", cache_dir=cache_dir,
                           clauses_of=lambda word: held.get(word, []))
     assert "罚锾" in terms and "面向" not in terms
+
+
+def test_a_numbered_five_year_plan_is_searched_as_the_period_plans_name(cache_dir):
+    terms = chinese_terms("What does the 15th Five-Year Plan outline say about forest coverage?", cache_dir=cache_dir)
+    assert terms[0] == "十五五" and "森林" in terms
+    assert chinese_terms("Targets of the 14th five year plan?", cache_dir=cache_dir)[0] == "十四五"
+    assert not any("th" == t for t in terms)
+
+
+def test_an_english_ordinal_states_no_figure_and_is_no_topic_word():
+    from qa.answer.asks import question_figures
+    from qa.answer.terms import content_terms
+
+    question = "What forest coverage rate does Shanghai aim for by 2030 in its 15th Five-Year Plan outline?"
+    assert question_figures(question) == ("2030",)  # 15 is the plan's number, not a premise to check
+    assert not any("15" in t for t in content_terms(question))
