@@ -75,7 +75,9 @@ def test_outside_gold_sets_are_valid_and_quote_their_documents(gold_file):
     answerable = [row for row in gold.rows if row.answerable]
     assert len(answerable) >= minimum
     refusals = len(gold.rows) - len(answerable)
-    assert 0.06 <= refusals / len(gold.rows) <= 0.2  # about one in ten cannot be answered
+    # About one in ten cannot be answered, up to one in four in the dev sets that also hold the
+    # English unanswerable questions the English refusal rules are measured on.
+    assert 0.06 <= refusals / len(gold.rows) <= 0.25
     assert {row.split for row in gold.rows} == splits
     for row in answerable:
         for evidence in row.evidence:
