@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 
 from qa.core.tokenize import tagged as pos_tags
 
@@ -60,3 +61,17 @@ def mentioned(place: Word, context: str) -> bool:
 def _named(name: str, context: str) -> bool:
     bare = re.sub(r"(?:市委|省委|区委|县委|新区|自治州|市|省|区|县)$", "", name)
     return name in context or (len(bare) >= 2 and bare in context)
+
+
+def unknown_places(question: str, context: str,
+                   english_names: Sequence[tuple[str, Sequence[str]]] = ()) -> tuple[str, ...]:
+    """The places a question names that `context` never mentions. `english_names` are an English
+    question's names with their Chinese spellings ("Hangzhou" → 杭州): such a name is unknown when
+    one of its spellings is a place and none is mentioned (渝中 is no jieba place, 榆中 is: "Yuzhong"
+    is known wherever 渝中 is); it is shown as the question wrote it."""
+    unknown = [p.text for p in places(question) if not mentioned(p, context)]
+    for name, spellings in english_names:
+        named = [p for s in spellings for p in places(s) if p.text == s]
+        if named and not any(_named(s, context) for s in spellings):
+            unknown.append(f"{name}（{named[0].text}）")
+    return tuple(unknown)

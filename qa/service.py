@@ -208,7 +208,7 @@ class PolicyQA:
         extractive = ExtractiveAnswerer(embedder=self._search.embedder, weights=self._term_weights,
                                         thresholds=tuning.refusal, selection=tuning.answer,
                                         stored=self._index.sentence_vectors,  # computed at build time
-                                        translate=self._search.chinese_terms)
+                                        translate=self._search.chinese_terms, names_of=self._search.english_places)
         return AnswerPipeline(self.retrieval, extractive, s.context_tokens, llm=llm, llm_configured=s.llm_configured)
 
     @cached_property

@@ -25,12 +25,16 @@ _SAID_AS = {"年均": "每年", "人均": "每人", "户均": "每户", "日均"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D|$)")
 FIGURE_ASKED = re.compile(r"多少|(?<!哪)几[个项条年天%大类种次批家名所件步方座倍成万千百十亿台辆处]|百分之几|多大|多长|多高|多久|"
                           r"比重|比例|目标值|时限|"
-                          r"\bhow (?:many|much|large|long|big|old)\b|\bwhat (?:share|percentage|rate|age|fine|amount)\b|\b(?:maximum|minimum|highest|lowest) (?:fine|penalty)\b", re.IGNORECASE)
+                          r"\bhow (?:many|much|large|long|big|old)\b|\bwhat (?:share|percentage|rate|age|fine|amount)\b|\b(?:maximum|minimum|highest|lowest) (?:fine|penalty)\b"
+                          # "What resident population…", "what is the total investment…", "what GDP…": a
+                          # noun that only ever has a number for its value, as 多少 asks in Chinese.
+                          r"|\bwhat (?:is |are |was )?(?:the |its |their )?(?:[\w'-]+ ){0,2}?(?:population|investment|budget|gdp"
+                          r"|revenue|capacity|volume|quota|ceiling|cap|total)\b", re.IGNORECASE)
 # 「期限是多长」 asks a span of time, 「多长里程」 a length.
 _DURATION_ASKED = re.compile(r"多少个?(?:工作日|日|天|小时|分钟|周(?!岁)|个月|月|年)|几个?(?:工作日|天|小时|周(?!岁)|个月|月)"
                              r"|多长时间|多长(?=的?时间|[^\u4e00-\u9fff]|$)|多久|时限|期限|时间要求"
                              # English: "how long is the stretch of…" asks a length, "how long must…" a span of time.
-                             r"|\bhow long\b(?!\s+(?:is|are|was|were)\b)|\bhow many (?:working |calendar )?(?:days|hours|months|years|weeks)\b"
+                             r"|\bhow long\b(?!\s+(?:is|are|was|were)\b(?![^?]*\bvalid\b))|\bhow many (?:working |calendar )?(?:days|hours|months|years|weeks)\b"
                              r"|\b(?:within|in) what (?:period|time)\b|\bwhat (?:time limit|deadline)\b", re.IGNORECASE)
 # A stated span of time: 15个工作日, 三十日, 2小时, 6个月 (after numeric_form, so digits only).
 # 当日办结 / 次日 / 即时办理 are time limits too, the shortest ones.

@@ -61,7 +61,7 @@ from qa.core.messages import refusal_notice, refusal_phrase
 from qa.core.numerals import numeric_form, quantities
 from qa.core.text import abbreviates, sentences, to_search_text
 from qa.core.types import Clause, ContextItem, EvidenceStrength
-from qa.places import mentioned, places
+from qa.places import unknown_places
 
 
 def _absent_terms(question: str, items: Sequence[ContextItem], shelf: Shelf) -> list[str]:
@@ -90,14 +90,15 @@ def _lead_sentence(text: str) -> str:
 class ExtractiveAnswerer:
     def __init__(self, embedder=None, weights: Callable[[], Weights] | None = None,
                  thresholds: RefusalThresholds = TUNING.refusal, selection: AnswerSelection = TUNING.answer,
-                 stored: StoredVectors | None = None, translate: Callable[[str], Sequence[str]] | None = None) -> None:
+                 stored: StoredVectors | None = None, translate: Callable[[str], Sequence[str]] | None = None,
+                 names_of: Callable[[str], Sequence[tuple[str, Sequence[str]]]] | None = None) -> None:
         """`weights()` returns the current term weights (TermWeights over the index); without
         it every word weighs the same. `stored` looks up the sentence vectors the index computed
         at build time (by clause id and text; None where it has none). `translate` gives the
         Chinese words of an English question's terms (the keyword retriever's), so that an English
-        question is weighed on words as a Chinese one is, not on similarity alone."""
-        self.embedder = embedder
-        self.translate = translate
+        question is weighed on words as a Chinese one is, not on similarity alone; `names_of` its
+        names with their Chinese spellings, checked against the context as a Chinese question's places are."""
+        self.embedder, self.translate, self.names_of = embedder, translate, names_of
         self.weights = weights or (lambda: uniform)
         self.thresholds = thresholds
         self.selection = selection
@@ -244,7 +245,8 @@ class ExtractiveAnswerer:
             # An English question's own words reach no sentence lexically: the figure may be in the
             # one its translated words find (the fine in 元 that "what fine" asks), not in the nearest by e5.
             has_figure=preference.gives_figure(best) or bool(translated and preference.gives_figure(translated[0])),
-            unknown_places=tuple(p.text for p in places(to_search_text(question)) if not mentioned(p, context)),
+            unknown_places=unknown_places(to_search_text(question), context,
+                                          self.names_of(question) if self.names_of else ()),
             unsupported_premises=unsupported_premises(question, items, shelf, best.item.hit.clause.doc_id,
                                                       self.weights(), self.thresholds),
         )

@@ -123,6 +123,25 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
     return list(dict.fromkeys([*plans, *names, *(word for slot in _choose(slots, pick) for word in slot)]))
 
 
+_CAPITALISED = re.compile(r"(?<![A-Za-z'])[A-Z][a-zü]+(?:'[a-z]+)?")
+
+
+def place_names(question: str, titles: Iterable[str] = (),
+                cache_dir: Path | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """The question's capitalised words the dictionary knows as proper names, each with its
+    Chinese spellings, the documents' titles' first ("Hangzhou" → 杭州; "Yangpu" → 杨浦 of a
+    title, then the dictionary's 洋浦): the places an English question names, for the same
+    is-it-mentioned check a Chinese question's places get."""
+    names = _senses(str(cache_dir or ""))[_NAMES]
+    in_titles = _title_spellings(tuple(titles), str(cache_dir or ""))
+    found = []
+    for word in dict.fromkeys(re.sub(r"'s$", "", w) for w in _CAPITALISED.findall(question)):  # Hangzhou's
+        spelled = word.lower().replace("'", "").replace("ü", "u").replace("v", "u")
+        if len(spelled) >= 4 and spelled not in _STOPWORDS and names.get(spelled):
+            found.append((word, tuple(dict.fromkeys([*in_titles.get(spelled, ()), *names[spelled]]))))
+    return found
+
+
 def _choose(slots: list[list[str]], pick: _Picker) -> list[list[str]]:
     """The few words of each phrase to search for. Of a phrase's candidates, those found in the
     same clauses as another phrase's candidates come first (co-occurrence, as in cross-language

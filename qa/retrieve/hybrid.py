@@ -103,6 +103,15 @@ class Searching:
         return chinese_terms(question, titles, Path(self.english_cache) if self.english_cache else None,
                              clauses_of=lambda word: [c.base_id for c, _ in self.reader.bm25_search(word, 50)])
 
+    def english_places(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The names an English question gives, with their Chinese spellings; [] for any other."""
+        if question_language(question) is not Language.EN:
+            return []
+        from qa.retrieve.english_terms import place_names
+
+        titles = [meta.title for meta in self.reader.documents()]
+        return place_names(question, titles, Path(self.english_cache) if self.english_cache else None)
+
     def check_filters(self, filters: Filters) -> None:
         """Reject a document filter naming a document the index does not hold."""
         if not filters.doc_ids:

@@ -243,3 +243,15 @@ def test_an_english_ordinal_states_no_figure_and_is_no_topic_word():
     question = "What forest coverage rate does Shanghai aim for by 2030 in its 15th Five-Year Plan outline?"
     assert question_figures(question) == ("2030",)  # 15 is the plan's number, not a premise to check
     assert not any("15" in t for t in content_terms(question))
+
+
+def test_the_places_an_english_question_names_come_with_their_chinese_spellings(cache_dir):
+    from qa.retrieve.english_terms import place_names
+
+    found = dict(place_names("What target has Hangzhou's transport sector set? And Xi'an?", cache_dir=cache_dir))
+    assert found["Hangzhou"][0] == "杭州" and "西安" in found["Xi'an"]
+    assert "What" not in found and "And" not in found  # capitalised, but no name
+    # A name spelt like a document title's words takes the title's characters first.
+    titled = dict(place_names("Which survey is Yangpu's standard based on?", ["上海杨浦生活秀带国家文物保护利用示范区三年行动计划"],
+                              cache_dir=cache_dir))
+    assert titled["Yangpu"][0] == "杨浦"

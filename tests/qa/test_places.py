@@ -1,7 +1,7 @@
 """Place names in questions: jieba's split pieces joined, and judged against a context."""
 from __future__ import annotations
 
-from qa.places import mentioned, places
+from qa.places import mentioned, places, unknown_places
 
 CONTEXT = "四川天府新区发展规划 重庆市渝中区人民政府 学习借鉴深圳经验"
 
@@ -25,3 +25,13 @@ def test_a_place_counts_as_mentioned_whole_bare_or_by_its_parts():
     assert known("渝中区的目标") and known("深圳的经验")
     assert not known("雄安新区的目标")
     assert not known("上海市的目标")
+
+
+def test_an_english_name_is_unknown_when_no_spelling_of_it_is_mentioned():
+    hangzhou = [("Hangzhou", ("杭州",))]
+    assert unknown_places("", "上海市交通领域光伏应用实施方案", hangzhou) == ("Hangzhou（杭州）",)
+    assert unknown_places("", "杭州市交通运输局", hangzhou) == ()  # 杭州 named, without its 市
+    # "Yuzhong" is 榆中 (a county, a place to jieba) or 渝中: known wherever either is.
+    assert unknown_places("", "渝中区全力推进十项行动", [("Yuzhong", ("榆中", "渝中"))]) == ()
+    assert unknown_places("", "渝中区全力推进十项行动", [("Planning", ("规划",))]) == ()  # no place at all
+    assert unknown_places("上海市的目标是什么？", "渝中区", ()) == ("上海市",)  # Chinese places as before

@@ -65,3 +65,13 @@ def test_filters_from_a_dict_or_a_filters():
         as_filters({"doc": "a", "issuer": "x"})
     with pytest.raises(BadQuestion, match="Filters must be"):
         as_filters(["a"])
+
+
+def test_english_nouns_that_only_have_numbers_ask_for_a_figure():
+    from qa.answer.asks import read_question
+
+    assert read_question("What resident population does the plan aim for by 2027?").figure
+    assert read_question("What is the total investment in the new metro line?").figure
+    assert not read_question("What target does the plan set for green development?").figure
+    assert read_question("How long is the settlement card valid?").duration
+    assert not read_question("How long is the new expressway?").duration  # a length
