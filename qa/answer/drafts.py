@@ -30,13 +30,10 @@ class Candidate:
 
 def best_per_clause(candidates: Sequence[Candidate]) -> list[Candidate]:
     """The first (best-ranked) candidate of each context clause, in the order given."""
-    seen: set[int] = set()
-    out = []
+    firsts: dict[int, Candidate] = {}
     for c in candidates:
-        if c.item.n not in seen:
-            seen.add(c.item.n)
-            out.append(c)
-    return out
+        firsts.setdefault(c.item.n, c)
+    return list(firsts.values())
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,9 @@ question the clauses cannot answer, refused with what was missing named."""
 from __future__ import annotations
 
 from qa.answer.extractive import ExtractiveAnswerer
-from qa.core.text import to_search_text
-from qa.core.types import Clause, ContextItem, DocumentMeta, Hit
+from qa.core.types import Clause, DocumentMeta
 
-
-def clause(doc_id: str, path: tuple[str, ...], text: str, ordinal: int, title: str = "某区发展行动方案") -> Clause:
-    labels = tuple(p.split(" ")[0] for p in path)
-    parent = f"{doc_id}:{'/'.join(labels[:-1])}" if len(labels) > 1 else None
-    return Clause(clause_id=f"{doc_id}:{'/'.join(labels)}", doc_id=doc_id, doc_title=title, ref=" ".join(path),
-                  path=path, labels=labels, heading=path[-1].split(" ")[-1], text=text,
-                  search_text=to_search_text(text), start=0, end=len(text), ordinal=ordinal, level=len(path),
-                  parent_id=parent)
-
-
-def items_of(*clauses: Clause) -> list[ContextItem]:
-    return [ContextItem(n=i, hit=Hit(clause=c, score=1.0, text=c.text), text=c.text)
-            for i, c in enumerate(clauses, start=1)]
+from handmade import clause, items_of
 
 
 class Library:

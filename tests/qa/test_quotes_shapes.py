@@ -7,22 +7,14 @@ from qa.answer.asks import read_question
 from qa.answer.extractive import ExtractiveAnswerer
 from qa.answer.quotes import kept, trim, with_following
 from qa.answer.terms import content_terms
-from qa.core.text import to_search_text
-from qa.core.types import Clause, ContextItem, Hit
+from qa.core.types import Clause
+
+import handmade
+from handmade import items_of
 
 
 def clause(path: tuple[str, ...], text: str, ordinal: int) -> Clause:
-    labels = tuple(p.split(" ")[0] for p in path)
-    parent = f"d:{'/'.join(labels[:-1])}" if len(labels) > 1 else None
-    return Clause(clause_id=f"d:{'/'.join(labels)}", doc_id="d", doc_title="某市工作问答", ref=" ".join(path),
-                  path=path, labels=labels, heading=path[-1].split(" ")[-1], text=text,
-                  search_text=to_search_text(text), start=0, end=len(text), ordinal=ordinal, level=len(path),
-                  parent_id=parent)
-
-
-def items_of(*clauses: Clause) -> list[ContextItem]:
-    return [ContextItem(n=i, hit=Hit(clause=c, score=1.0, text=c.text), text=c.text)
-            for i, c in enumerate(clauses, start=1)]
+    return handmade.clause("d", path, text, ordinal, title="某市工作问答")
 
 
 def test_a_table_rows_heading_is_not_continued_into_its_cells():

@@ -14,7 +14,7 @@ from qa.core.config import TUNING
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "index"))
 from standin_embedder import StandInEmbedder  # noqa: E402
-from test_answer_selection import clause, items_of  # noqa: E402
+from handmade import clause, items_of  # noqa: E402
 
 CORPUS = ["第一条 为了规范本区建筑施工噪声管理，制定本办法。", "第二条 本办法适用于本区行政区域内的建筑施工活动。",
           "第三条 区生态环境局负责建筑施工噪声的监督管理。"]
