@@ -73,5 +73,5 @@ def unknown_places(question: str, context: str,
     for name, spellings in english_names:
         named = [p for s in spellings for p in places(s) if p.text == s]
         if named and not any(_named(s, context) for s in spellings):
-            unknown.append(f"{name}（{named[0].text}）")
+            unknown.append(f"{name} ({named[0].text})")
     return tuple(unknown)

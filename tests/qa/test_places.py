@@ -29,7 +29,7 @@ def test_a_place_counts_as_mentioned_whole_bare_or_by_its_parts():
 
 def test_an_english_name_is_unknown_when_no_spelling_of_it_is_mentioned():
     hangzhou = [("Hangzhou", ("杭州",))]
-    assert unknown_places("", "上海市交通领域光伏应用实施方案", hangzhou) == ("Hangzhou（杭州）",)
+    assert unknown_places("", "上海市交通领域光伏应用实施方案", hangzhou) == ("Hangzhou (杭州)",)
     assert unknown_places("", "杭州市交通运输局", hangzhou) == ()  # 杭州 named, without its 市
     # "Yuzhong" is 榆中 (a county, a place to jieba) or 渝中: known wherever either is.
     assert unknown_places("", "渝中区全力推进十项行动", [("Yuzhong", ("榆中", "渝中"))]) == ()
