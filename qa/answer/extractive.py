@@ -242,9 +242,9 @@ class ExtractiveAnswerer:
             coverage=best.coverage,
             similarity=best.similarity if self.embedder is not None else 1.0,
             asks_figure=asks.figure,
-            # An English question's own words reach no sentence lexically: the figure may be in the
-            # one its translated words find (the fine in 元 that "what fine" asks), not in the nearest by e5.
+            # An English question's figure may be in the sentence its translated words find, not the nearest by e5.
             has_figure=preference.gives_figure(best) or bool(translated and preference.gives_figure(translated[0])),
+            translated_coverage=translated[0].coverage if translated else None,
             unknown_places=unknown_places(to_search_text(question), context,
                                           self.names_of(question) if self.names_of else ()),
             unsupported_premises=unsupported_premises(question, items, shelf, best.item.hit.clause.doc_id,

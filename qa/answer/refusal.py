@@ -44,6 +44,9 @@ class Evidence:
     # Figures and quoted terms the question takes as given (「到2030年」, “重庆银行”) that no
     # context clause states: the question rests on a premise the documents do not support.
     unsupported_premises: tuple[str, ...] = ()
+    # For an English question: the share of its translated words (those the context holds) that the
+    # sentence they choose holds; None for a Chinese question.
+    translated_coverage: float | None = None
 
 
 def refuses(evidence: Evidence, thresholds: RefusalThresholds) -> bool:
@@ -55,4 +58,9 @@ def refuses(evidence: Evidence, thresholds: RefusalThresholds) -> bool:
         needed = thresholds.min_coverage_for_close_figure if close else thresholds.min_coverage_for_figure
         if not evidence.has_figure or evidence.coverage < needed:
             return True
-    return evidence.coverage < thresholds.min_coverage or evidence.similarity < thresholds.min_similarity
+    # e5 puts an English question further from a Chinese sentence than a Chinese one: when the
+    # question's translated words are in the sentence they chose, a lower cosine is enough.
+    worded = evidence.translated_coverage is not None \
+        and evidence.translated_coverage >= thresholds.translated_coverage_for_english
+    floor = thresholds.min_similarity_english_worded if worded else thresholds.min_similarity
+    return evidence.coverage < thresholds.min_coverage or evidence.similarity < floor

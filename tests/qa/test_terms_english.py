@@ -112,3 +112,15 @@ def test_which_body_is_responsible_quotes_the_note_naming_it_not_a_list_of_proje
     draft = answerer("光伏", "铁路", "工程").answer(
         "Which organisation is responsible for the 'PV + railway' project?", items_of(subway, railway), language="en")
     assert not draft.refused and "铁路局" in draft.text and "\n" not in draft.text
+
+
+def test_an_english_question_whose_translated_words_the_sentence_holds_needs_a_lower_cosine():
+    from qa.answer.refusal import Evidence, refuses
+    from qa.core.config import TUNING
+
+    def evidence(translated):
+        return Evidence(coverage=1.0, similarity=0.755, asks_figure=False, has_figure=True, translated_coverage=translated)
+
+    assert not refuses(evidence(0.9), TUNING.refusal)  # e5 puts English further from Chinese text
+    assert refuses(evidence(0.5), TUNING.refusal)  # few of its words there: the cosine alone decides
+    assert refuses(evidence(None), TUNING.refusal)  # a Chinese question keeps the usual floor
