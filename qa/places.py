@@ -7,8 +7,8 @@ need them whole, so the joining lives here once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa.core.tokenize import tagged as pos_tags
 

@@ -66,8 +66,7 @@ from qa.places import unknown_places
 
 def _absent_terms(question: str, items: Sequence[ContextItem], shelf: Shelf) -> list[str]:
     """The question's words that no context clause (nor its document's name) holds."""
-    context = numeric_form(" ".join(f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}"
-                                    for i in items))
+    context = numeric_form(" ".join(shelf.named_texts(items)))
     return list(dict.fromkeys(t for t in maximal(content_terms(question)) if t not in context))
 
 
@@ -122,7 +121,7 @@ class ExtractiveAnswerer:
         terms, weights = content_terms(question), self.weights()
         shelf = shelf or Shelf(items)
         if asked:  # translated words: only those the context holds weigh (qa/answer/terms.py held)
-            terms = held(terms, [f"{shelf.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}" for i in items])
+            terms = held(terms, shelf.named_texts(items))
         asks = read_question(asked or question)  # not the translated words: "deadline" → 期限 asks no span of time
         texts = {item.hit.clause_id: item.text for item in items}
         scored = []

@@ -51,6 +51,10 @@ class Shelf:
         """How a question may name the document (`naming`); its title when it is not indexed."""
         return self._names.get(doc_id, title) or title
 
+    def named_texts(self, items: Sequence[ContextItem]) -> list[str]:
+        """Each item's text after the name a question may give its document."""
+        return [f"{self.names(i.hit.clause.doc_id, i.hit.clause.doc_title)} {i.text}" for i in items]
+
     def clauses(self, doc_id: str) -> list[tuple[Clause, str]]:
         """The document's clauses, whole (parts joined), in order; only the context's without a library."""
         if doc_id not in self._whole:

@@ -104,8 +104,6 @@ class TermWeights:
 # discount): realdocs3 key facts .783 → .812 and false refusals .159 → .116, realdocs .845 → .854 /
 # .053 → .044; default, realdocs2 and laws unchanged; no question lost a key fact.
 _COMMON_RARITY, _RARE_RARITY, _FLOOR = 7.0, 12.0, 0.3
-
-
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz"})
 
 

@@ -40,6 +40,10 @@ SOURCES = ("dense", "bm25")
 _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
+def _folder(path: str) -> Path | None:
+    return Path(path) if path else None
+
+
 class Searching:
     """The search itself, over the attributes HybridSearch (a plain dataclass) and HybridRetriever
     (a pydantic LangChain retriever) both declare: reader, embedder, k, max_question_chars, fusion,
@@ -66,7 +70,7 @@ class Searching:
         if not filters.doc_ids and question_language(question) is Language.EN:  # "Pudong" names 浦东…安排
             from qa.retrieve.english_terms import named_documents
 
-            named |= named_documents(question, self.reader.documents(), Path(self.english_cache) if self.english_cache else None)
+            named |= named_documents(question, self.reader.documents(), _folder(self.english_cache))
         if "bm25" in self.sources:
             # The words naming a document pick the document (the bonus below), not the clause in it:
             # every clause repeating the title would outscore the one that answers.
@@ -100,7 +104,7 @@ class Searching:
 
         titles = [meta.title for meta in self.reader.documents()]
         # Which clauses hold each candidate word: a translation none holds gives its place to another.
-        return chinese_terms(question, titles, Path(self.english_cache) if self.english_cache else None,
+        return chinese_terms(question, titles, _folder(self.english_cache),
                              clauses_of=lambda word: [c.base_id for c, _ in self.reader.bm25_search(word, 50)])
 
     def english_places(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -110,7 +114,7 @@ class Searching:
         from qa.retrieve.english_terms import place_names
 
         titles = [meta.title for meta in self.reader.documents()]
-        return place_names(question, titles, Path(self.english_cache) if self.english_cache else None)
+        return place_names(question, titles, _folder(self.english_cache))
 
     def check_filters(self, filters: Filters) -> None:
         """Reject a document filter naming a document the index does not hold."""
