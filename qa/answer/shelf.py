@@ -8,6 +8,7 @@ such as the index reader; without one the shelf holds only the context.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Protocol
@@ -84,8 +85,10 @@ class Shelf:
         return next((text for clause, text in self.clauses(doc_id) if clause.base_id == clause_id), "")
 
     def frame(self, clause: Clause) -> str:
-        """The text of the clauses above `clause`: 「到2027年，…」 sets the year of its items."""
-        return " ".join(self.text_of(a, clause.doc_id) for a in ancestors(parent(clause)))
+        """The text of the clauses above `clause` and its own heading line: 「到2027年，…」 sets
+        the year of its items, 「一、2025年…工作回顾」 that of the paragraph under it."""
+        above = [self.text_of(a, clause.doc_id) for a in ancestors(parent(clause))]
+        return " ".join([*above, own_heading(clause, self.text_of(clause.base_id, clause.doc_id))])
 
     def children(self, clause: Clause) -> list[tuple[Clause, str]]:
         return [(c, t) for c, t in self.clauses(clause.doc_id) if parent(c) == clause.base_id]
@@ -98,6 +101,16 @@ class Shelf:
         item = ContextItem(n=len(self.items) + 1, hit=Hit(clause=clause, score=0.0, text=text), text=text)
         self.items.append(item)
         return item
+
+
+def own_heading(clause: Clause, text: str) -> str:
+    """The heading line a clause's text begins with (「一、2025年和“十四五”时期工作回顾」), '' when
+    its first line is a sentence of the body: a lead phrase frames nothing beyond itself."""
+    first, _, rest = text.strip().partition("\n")
+    head = clause.heading.strip()
+    if not head or not rest.strip() or head not in first or re.search(r"[。；;！？!?]", first):
+        return ""
+    return first.strip()
 
 
 def parent(clause: Clause) -> str | None:

@@ -334,6 +334,16 @@ def test_a_work_reports_title_year_does_not_frame_the_review_of_the_year_before(
     assert ranked[0].fit < 1.0  # the 2025 figure, said under a 2025 heading, is not the 2026 target
 
 
+def test_a_clauses_own_heading_line_sets_the_year_of_the_paragraph_under_it():
+    title = "2026年某市政府工作报告"
+    review = clause("d", ("一、 2025年工作回顾",),
+                    "一、2025年工作回顾\n我们坚持稳中求进，推动经济顶压前行，全市地区生产总值达到3000亿元、增长5.3%。"
+                    "一年来，主要抓了九个方面工作。", 1, title)
+    plan = clause("d", ("三、 今年工作安排",), "三、今年工作安排\n单位地区生产总值能耗下降2%。", 3, title)
+    ranked, _ = ANSWERER.assess("2025年地区生产总值是多少，增长了多少？", items_of(plan, review))
+    assert "3000亿元" in ranked[0].sentence and ranked[0].fit == 1.0  # not the title's 2026
+
+
 def test_a_trimmed_definition_keeps_what_follows_shi_zhi_verbatim():
     from qa.answer.asks import read_question
     from qa.answer.quotes import trim
