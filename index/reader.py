@@ -17,13 +17,14 @@ from typing import TypeVar
 
 import numpy as np
 
-from index.store.chroma import ClauseStore, document_matches, row_generation
+from index.store.chroma import ClauseStore, clause_matches, document_matches, row_generation
 from index.store.clause_records import ClauseRecords, records_of
 from index.store.keyword import KeywordIndex
 from index.store.sentences import SentenceVectors, listing
 from index.store.versions import (IndexLayout, VersionManifest, Versions, folder_bytes, pointer_moves,
                                   written_here)
 from qa.core.errors import IndexMismatch, IndexNotBuilt
+from qa.core.ids import part_id
 from qa.core.types import Clause, DocumentMeta, Filters
 
 T = TypeVar("T")
@@ -138,6 +139,23 @@ class IndexReader:
         if self._sentences is None:
             self._sentences = SentenceVectors.open(self._layout.root, listing(manifest))
         return self._sentences.get(wanted)
+
+    def sentence_search(self, query_vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
+        """Clauses by the cosine of their sentence closest to the query (the vectors the build
+        stored, index/store/sentences.py); [] for an index without them (read from a Chroma
+        server with no sentences folder)."""
+        manifest = self._state()
+        if self._sentences is None:
+            self._sentences = SentenceVectors.open(self._layout.root, listing(manifest))
+        docs = None
+        if filters is not None and not filters.is_empty():
+            docs = {d.meta.doc_id for d in manifest.documents if document_matches(d.meta, filters)}
+        found = self._sentences.search(query_vector, k, docs)
+        firsts: dict[str, Clause] = {}  # a clause split in parts is stored under its first part's id
+        for clause in self.get([i for base, _ in found for i in (base, part_id(base, 1))]):
+            firsts.setdefault(clause.base_id, clause)
+        return [(firsts[base], score) for base, score in found
+                if base in firsts and (filters is None or clause_matches(firsts[base], filters))]
 
     def _keyword_index(self, m: VersionManifest) -> KeywordIndex:
         if self._keyword is None:

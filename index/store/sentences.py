@@ -130,6 +130,7 @@ class SentenceVectors:
     def __init__(self, segments: Sequence[SentenceSegment], deleted: Sequence[Collection[str]]) -> None:
         # Newest first: a document written again lives in the newest segment that holds it.
         self._segments = list(zip(segments, [set(d) for d in deleted]))[::-1]
+        self._dead: list[np.ndarray] | None = None
 
     @classmethod
     def open(cls, index_dir: Path | str, listing: Iterable) -> SentenceVectors:
@@ -152,6 +153,34 @@ class SentenceVectors:
                     break
             out.append(vector)
         return out
+
+
+    def search(self, query: np.ndarray, k: int, docs: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """The k clauses (base ids) whose best sentence is closest to `query`, with that cosine;
+        `docs` limits the search to those documents."""
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        best: dict[str, float] = {}
+        for segment, dead in zip((s for s, _ in self._segments), self._dead_keys()):
+            if not len(segment.keys):
+                continue
+            scores = np.asarray(segment.vectors) @ query
+            top = np.maximum.reduceat(scores, np.asarray(segment.ptr[:-1]))  # rows are grouped by clause
+            top[dead] = -np.inf
+            if docs is not None:
+                wanted = [i for i, d in enumerate(segment.doc_ids) if d in docs]
+                top[~np.isin(np.asarray(segment.docs), wanted)] = -np.inf
+            for j in np.argsort(-top)[:k]:
+                if np.isfinite(top[j]):
+                    best[str(segment.keys[j])] = float(top[j])
+        return sorted(best.items(), key=lambda pair: -pair[1])[:k]
+
+    def _dead_keys(self) -> list[np.ndarray]:
+        """Per segment, the clauses not to search: those of the documents deleted from it (a
+        document written again is deleted from the older segment that held it)."""
+        if self._dead is None:
+            self._dead = [np.isin(np.asarray(segment.docs), [i for i, d in enumerate(segment.doc_ids) if d in deleted])
+                          for segment, deleted in self._segments]
+        return self._dead
 
 
 def listing(manifest: VersionManifest | None) -> Listing:

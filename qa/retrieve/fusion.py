@@ -56,6 +56,25 @@ def _contributions(dense: Ranked, bm25: Ranked, ranks: dict[str, dict[str, tuple
     return out
 
 
+def with_sentences(dense: Ranked, sentences: Ranked, share: float, depth: int) -> list[tuple[Clause, float]]:
+    """The dense list scored by (1 - share) × the clause's cosine + share × its closest sentence's
+    (`sentences`, by clause). A long clause's one vector blurs the sentence that answers; a
+    sentence vector keeps it. A clause one list lacks takes that list's lowest score, so a
+    clause found only by its sentence can enter the list."""
+    if not sentences or share <= 0:
+        return list(dense)
+    by_clause = {clause.base_id: score for clause, score in sentences}
+    sentence_floor = min(by_clause.values())
+    clause_floor = min((score for _, score in dense), default=0.0)
+    blended = {clause.clause_id: (clause, (1 - share) * score + share * by_clause.get(clause.base_id, sentence_floor))
+               for clause, score in dense}
+    listed = {clause.base_id for clause, _ in dense}
+    for clause, score in sentences:
+        if clause.base_id not in listed:
+            blended[clause.clause_id] = (clause, (1 - share) * clause_floor + share * score)
+    return sorted(blended.values(), key=lambda pair: -pair[1])[:depth]
+
+
 def fuse(dense: Ranked, bm25: Ranked, config: FusionConfig) -> list[Hit]:
     """One list of part-level hits, best first. A part missing from one list gets nothing
     from it (RRF), a normalised score of 0 (linear) or that list's lowest z-score (zscore)."""

@@ -32,7 +32,7 @@ from qa.core.types import Clause, Filters, Hit, Language
 from qa.question import prepare_question
 from qa.retrieve.dedupe import drop_duplicate_hits
 from qa.retrieve.docnames import document_mentions, without_mentions
-from qa.retrieve.fusion import collapse_parts, fuse
+from qa.retrieve.fusion import collapse_parts, fuse, with_sentences
 from qa.retrieve.figures import figure_spellings
 from qa.retrieve.rerank import rerank
 
@@ -65,6 +65,9 @@ class Searching:
         if "dense" in self.sources:
             vector = self.embedder.embed_query(prepared.search_text)
             dense = self.reader.dense_search(vector, depth, filters)
+            if self.fusion.sentence_share > 0:
+                dense = with_sentences(dense, self.reader.sentence_search(vector, depth, filters),
+                                       self.fusion.sentence_share, depth)
         mentions = [] if filters.doc_ids else document_mentions(question, self.reader.documents())
         named = {m.doc_id for m in mentions}
         if not filters.doc_ids and question_language(question) is Language.EN:  # "Pudong" names 浦东…安排

@@ -10,7 +10,7 @@ from index.store import sentences as sentence_store
 from index.store.sentences import clause_sentences
 from qa.answer.extractive import ExtractiveAnswerer
 from qa.core.config import TUNING
-from qa.core.types import ContextItem, Hit
+from qa.core.types import ContextItem, Filters, Hit
 from standin_embedder import StandInEmbedder
 from test_incremental_build import write
 
@@ -137,3 +137,30 @@ def test_the_question_is_embedded_once_for_retrieval_and_the_answerer():
     embedder.embed_query("第二个问题"), embedder.embed_query("第三个问题")
     embedder.embed_query("渝中区到2027年地区生产总值目标是多少？")  # forgotten: only the last two are kept
     assert counting.queries == 4
+
+
+def test_sentence_search_finds_a_clause_by_its_closest_sentence_and_only_the_current_text(tmp_path):
+    corpus, index_dir, cache = tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"
+    embedder = StandInEmbedder()
+    write(corpus, "alpha"), write(corpus, "beta"), write(corpus, "gamma")
+    build_index(corpus, index_dir, embedder, cache)
+    reader = open_index(index_dir, embedder)
+    sentence = next(text for _, text in stored_pairs(reader, "beta") if "综合管廊" in text)
+    query = embedder.embed_passages([sentence])[0]
+    found = reader.sentence_search(query, 3)
+    assert found[0][0].doc_id == "beta" and found[0][1] > 0.999  # the clause holding that very sentence
+    assert [c.doc_id for c, _ in reader.sentence_search(query, 5, Filters(doc_ids=("alpha",)))] \
+        and {c.doc_id for c, _ in reader.sentence_search(query, 5, Filters(doc_ids=("alpha",)))} == {"alpha"}
+
+    # beta rewritten: its old text stays in the older segment, marked deleted there.
+    write(corpus, "beta", ["建设海洋牧场示范区，发展深远海养殖。", "统筹地下空间开发。"])
+    build_index(corpus, index_dir, embedder, cache)
+    reader = open_index(index_dir, embedder)
+    assert len(sentence_store.listing(reader._versions.manifest(reader.generation))) == 2
+    after = reader.sentence_search(query, 50)
+    assert after and all(score < 0.999 for _, score in after)
+    ids = [c.base_id for c, _ in after]
+    assert len(ids) == len(set(ids))  # one entry per clause, though beta is in both segments
+    (corpus / "gamma.txt").unlink()
+    build_index(corpus, index_dir, embedder, cache)
+    assert {c.doc_id for c, _ in open_index(index_dir, embedder).sentence_search(query, 50)} == {"alpha", "beta"}

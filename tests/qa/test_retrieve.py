@@ -10,7 +10,7 @@ from qa.core.errors import BadQuestion, IndexNotBuilt, StoreUnavailable
 from qa.core.types import Clause
 from qa.core.text import to_simplified
 from qa.core.config import FusionConfig
-from qa.retrieve.fusion import collapse_parts, fuse
+from qa.retrieve.fusion import collapse_parts, fuse, with_sentences
 from qa.core.types import Filters
 
 
@@ -175,6 +175,19 @@ def test_collapse_keeps_the_best_part_with_its_ranks():
     collapsed = collapse_parts(fused)
     assert [h.clause_id for h in collapsed] == ["d:x", "d:y"]
     assert collapsed[0].clause is p2 and (collapsed[0].dense_rank, collapsed[0].bm25_rank) == (1, 1)
+
+
+def test_a_clauses_closest_sentence_lifts_it_in_the_dense_list():
+    long, short, only = _clause("d:long#1", 1, 2), _clause("d:short"), _clause("d:only")
+    dense = [(short, 0.82), (long, 0.80)]  # the long clause's one vector blurs the sentence that answers
+    sentences = [(_clause("d:long"), 0.95), (short, 0.83), (only, 0.84)]
+    assert with_sentences(dense, sentences, 0.0, 10) == dense
+    blended = with_sentences(dense, sentences, 0.3, 10)
+    assert [c.clause_id for c, _ in blended] == ["d:long#1", "d:short", "d:only"]  # the part keeps its id
+    assert blended[0][1] == pytest.approx(0.7 * 0.80 + 0.3 * 0.95)
+    # Found by its sentence alone, a clause takes the dense list's lowest cosine for its own.
+    assert blended[2][1] == pytest.approx(0.7 * 0.80 + 0.3 * 0.84)
+    assert len(with_sentences(dense, sentences, 0.3, 2)) == 2
 
 
 def test_querying_before_any_index_exists(tmp_path):
