@@ -44,4 +44,33 @@ def unsupported_premises(question: str, items: Sequence[ContextItem], shelf: She
         missing = [f for f in missing if not shelf.states(f, doc_id, on_topic)]
     flat = to_search_text(" ".join(texts))
     missing += [q for q in _QUOTED.findall(question) if to_search_text(q) not in flat]
+    missing += [named for named, spellings in currencies_named(question) if not any(s in flat for s in spellings)]
     return tuple(dict.fromkeys(missing))
+
+
+# Currencies other than the yuan, in which Chinese documents seldom count: 「罚款多少欧元」 of a
+# law that fines in 元 rests on a premise the documents do not share. Each: its Chinese name, the
+# question's words for it (Chinese, English) and the spellings a clause may state it in; "dollars"
+# alone may be any dollar (新台币 in a Taiwan law, 港元 in a Hong Kong one).
+_DOLLARS = ("美元", "美金", "港元", "港币", "新台币", "台币", "澳元", "加元", "新加坡元")
+_CURRENCIES = (
+    ("欧元", re.compile(r"欧元|\beuros?\b|€", re.IGNORECASE), ("欧元",)),
+    ("美元", re.compile(r"美元|美金|\bUS ?dollars?\b|\bUSD\b|\bUS\$", re.IGNORECASE), ("美元", "美金")),
+    ("港元", re.compile(r"港元|港币|\bHong Kong dollars?\b|\bHKD\b|\bHK\$", re.IGNORECASE), ("港元", "港币")),
+    ("英镑", re.compile(r"英镑|\bpounds? sterling\b|\bGBP\b|£", re.IGNORECASE), ("英镑",)),
+    ("日元", re.compile(r"日元|\byen\b|\bJPY\b", re.IGNORECASE), ("日元",)),
+    ("卢布", re.compile(r"卢布|\br(?:ou|u)bles?\b", re.IGNORECASE), ("卢布",)),
+    ("美元", re.compile(r"(?<!US )(?<!Hong Kong )\bdollars?\b", re.IGNORECASE), _DOLLARS),
+)
+
+
+def currencies_named(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The currencies other than the yuan that `question` names, each as the notice names it
+    (「欧元」; "euros (欧元)" in an English question) with the spellings that state it."""
+    found = []
+    for chinese, asked, spellings in _CURRENCIES:
+        match = asked.search(question)
+        if match:
+            said = match.group(0)
+            found.append((chinese if said == chinese or not said.isascii() else f"{said} ({chinese})", spellings))
+    return found

@@ -500,6 +500,19 @@ def test_a_large_count_in_a_list_question_is_a_premise_checked_against_the_text(
     assert draft.refused and draft.evidence.unsupported_premises == ("30",)  # named in the premise notice
 
 
+def test_a_currency_the_documents_never_count_in_is_a_premise_they_do_not_share():
+    fine = clause("d", ("第六十六条",), "第六十六条 情节严重的，处五千万元以下或者上一年度营业额百分之五以下罚款。", 66, title="个人信息保护法")
+    for question, premise in (("个人信息保护法规定的罚款最高是多少欧元？", "欧元"),
+                              ("What is the maximum fine in euros under the law?", "euros (欧元)")):
+        draft = ANSWERER.answer(question, items_of(fine), language="en" if question.isascii() else "zh")
+        assert draft.refused and premise in draft.evidence.unsupported_premises, question
+    assert not ANSWERER.answer("个人信息保护法规定的罚款最高是多少元？", items_of(fine)).refused
+    # "dollars" alone is any dollar: a Taiwan law fining in 新臺幣 states it.
+    taiwan = clause("t", ("第二十四条",), "第二十四条 違反者，處新臺幣三千元以上三萬元以下罰鍰。", 24, title="噪音管制法")
+    assert "dollars (美元)" not in ANSWERER.answer("How many dollars is the fine?", items_of(taiwan),
+                                                 language="en").evidence.unsupported_premises
+
+
 def test_a_year_inside_a_cited_documents_name_is_no_target_for_that_year():
     plan = clause("d", ("一、 规划背景",), "一、规划背景\n结合《某市氢能产业中长期发展规划（2022—2035）》打造氢都的总体目标，到2030年全市建成综合能源站138座。",
                   1, title="某市综合能源站专项规划（2025－2030年）")
