@@ -77,7 +77,7 @@ _LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什
                          # "Which groups…", "which key technologies…" ask for several; "which organisation is…",
                          # "which tariff applies to…" one: a plural noun within three words of which (not a
                          # verb in -s: "is", "does", nor one its object or preposition follows).
-                         r"|\bwhich (?:[\w-]+ ){0,2}(?!(?:is|was|has|does|this|its|thus|plus|bus|status|gas)\b)"
+                         r"|\b(?:which|what) (?:[\w-]+ ){0,2}(?!(?:is|was|has|does|this|its|thus|plus|bus|status|gas)\b)"
                          r"[a-z]{2,}(?<!ss)(?<!us)s(?:'|\b(?!\s+(?:to|for|on|the|a|an|its|their|with)\b))",
                          re.IGNORECASE)
 

@@ -36,6 +36,9 @@ def test_which_with_a_plural_noun_asks_for_a_list_and_with_a_singular_one_does_n
     assert not read_question("Which organisation is responsible for the railway project?").listing
     assert not read_question("Which electricity tariff applies to chargers in residential compounds?").listing
     assert not read_question("Which national survey is the protection system built on?").listing
+    # "what" with a plural noun asks the same as "which" does.
+    assert read_question("On what grounds can a manufacturer escape liability?").listing
+    assert not read_question("What does the law say about fines?").listing
 
 
 def test_responsible_in_charge_and_which_agency_ask_who():
