@@ -22,6 +22,7 @@ OTHER_SETS = {
     "eval/gold/realdocs2_dev.jsonl": ("data/realdocs2/texts", 40, {"dev"}),
     "eval/gold/realdocs3_dev.jsonl": ("data/realdocs3/texts", 40, {"dev"}),
     "eval/gold/realdocs4_heldout.jsonl": ("data/realdocs4/texts", 40, {"test"}),
+    "eval/gold/laws_english.jsonl": ("data/laws/texts", 30, {"dev", "test"}),
 }
 
 
@@ -87,6 +88,12 @@ def test_outside_gold_sets_are_valid_and_quote_their_documents(gold_file):
 def test_english_questions_across_the_outside_sets():
     english = [row for gold_file in OTHER_SETS for row in load_gold(REPO / gold_file).rows if row.lang == "en"]
     assert len([row for row in english if row.answerable]) >= 10
+
+
+def test_the_english_laws_set_is_split_by_the_shipped_rule():
+    rows = load_gold(REPO / "eval/gold/laws_english.jsonl").rows
+    assert all(row.lang == "en" for row in rows)
+    assert assign_splits(rows) == {row.id: row.split for row in rows}
 
 
 def test_the_laws_corpus_has_thirty_laws_with_chapters_sections_and_articles():
