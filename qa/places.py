@@ -58,9 +58,14 @@ def mentioned(place: Word, context: str) -> bool:
     return len(place.parts) > 1 and bool(names) and all(_named(p, context) for p in names)
 
 
+# The country the documents are of: its laws write 中华人民共和国 or 国家, a local plan may never
+# name it, and "China" in an English question is no place the documents fail to mention.
+_HOME = ("中国",)
+
+
 def _named(name: str, context: str) -> bool:
     bare = re.sub(r"(?:市委|省委|区委|县委|新区|自治州|市|省|区|县)$", "", name)
-    return name in context or (len(bare) >= 2 and bare in context)
+    return name in context or (len(bare) >= 2 and bare in context) or name in _HOME
 
 
 def unknown_places(question: str, context: str,

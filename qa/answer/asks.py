@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import ENGLISH_ORDINAL, MEASURE_UNITS, cn_to_int, extract_figures, numeric_form, states_measure
+from qa.core.numerals import ENGLISH_ORDINAL, MEASURE_UNITS, cn_to_int, english_quantities, extract_figures, numeric_form, states_measure
 from qa.core.text import to_simplified
 from qa.core.tokenize import words
 
@@ -155,6 +155,7 @@ def question_figures(question: str) -> tuple[str, ...]:
     """The figures a question states as given. The count of a list question is no figure
     stated (「三项行动有哪些」 asks for the three; the items answer it, not a sentence saying 三项)."""
     figures = extract_figures(ENGLISH_ORDINAL.sub(" ", question))  # "the 15th plan" states no 15
+    figures += english_quantities(question)  # "a ten-year review cycle" states 10年
     if not read_question(question).listing:
         return figures
     # a count as large as 「30个以上老旧厂区」 is a figure stated, not the length of the list asked
@@ -166,6 +167,10 @@ def figure_spellings(figure: str, question: str) -> list[str]:
     """A count the question states and the ways a text may write it: 「两个小时」 is 「2小时」 too
     (the 个 is optional before a unit of time)."""
     found = [figure]
+    if re.fullmatch(r"\d+(?:\.\d+)?日", figure):  # a count of days is 日 or 天
+        found.append(figure[:-1] + "天")
+    if re.fullmatch(r"\d+个(?:工作日|月)", figure):  # 30个工作日 / 30工作日, 3个月 / 3月
+        found.append(figure.replace("个", ""))
     if figure.endswith("个"):
         unit = re.search(re.escape(figure) + r"(小时|钟头|工作日|月|星期|季度)", question)
         if unit:

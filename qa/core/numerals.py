@@ -33,6 +33,31 @@ _AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万亿|亿|万|千)?(%|‰)?")
 ENGLISH_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
+_ENGLISH_UNITS = {"working day": "个工作日", "day": "日", "year": "年", "month": "个月", "week": "周", "hour": "小时",
+                  "minute": "分钟", "percent": "%", "per cent": "%"}
+_ENGLISH_NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                                "thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_ENGLISH_NUMBERS |= {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+# "ten days", "a 10-year cycle", "twenty-five percent": a count with its unit, in an English question.
+ENGLISH_QUANTITY = re.compile(
+    r"\b(\d+(?:\.\d+)?|(?:" + "|".join(sorted(_ENGLISH_NUMBERS, key=len, reverse=True)) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+    r"[- ](working[- ]days?|days?|years?|months?|weeks?|hours?|minutes?|percent|per cent)\b(?![- ]plans?\b)",  # a Five-Year Plan names
+    re.IGNORECASE)
+
+
+def english_quantities(text: str) -> tuple[str, ...]:
+    """The counts an English text states with their unit, in the form a Chinese text writes them:
+    "ten days" → 10日, "a 5-year term" → 5年, "twenty-five percent" → 25%. "one" is left out: "one
+    day" mostly means "some day"."""
+    found = []
+    for number, unit in ENGLISH_QUANTITY.findall(text):
+        words = number.lower().split("-")
+        value = number if number[0].isdigit() else str(sum(_ENGLISH_NUMBERS.get(w, 0) for w in words) or "")
+        if value and value not in ("0", "1"):
+            found.append(value + _ENGLISH_UNITS[re.sub(r"s$", "", unit.lower().replace("-", " "))])
+    return tuple(dict.fromkeys(found))
+
+
 @lru_cache(maxsize=4096)
 def cn_to_int(numeral: str) -> int | None:
     """A numeral as a number: 十二 → 12, 一百零五 → 105, 二〇二〇 → 2020, 两 → 2, '17' → 17;

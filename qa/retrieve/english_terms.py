@@ -39,17 +39,18 @@ from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from qa.core.numerals import ENGLISH_ORDINAL, in_chinese
+from qa.core.numerals import ENGLISH_ORDINAL, ENGLISH_QUANTITY, english_quantities, in_chinese
 from qa.core.tokenize import word_frequency
 from qa.core.tokenize import words as chinese_words
 
-_INDEX_VERSION = 7  # bump when the index's layout or _sense_keys changes, so old caches are not read
+_INDEX_VERSION = 8  # bump when the index's layout or _sense_keys changes, so old caches are not read
 MAX_PHRASE_WORDS = 4
 MAX_WORDS_PER_SENSE = 2  # more senses of one English phrase only dilute the keyword query
 _CANDIDATES_PER_SENSE = 10  # kept in the index, for `clauses_of` to choose from
 _CANDIDATES_WEIGHED = 5  # of those, the ones found in the documents that co-occurrence ranks
 _GLOSSARY = Path(__file__).with_name("policy_glossary.tsv")
 _NAMES = "\x00names"  # key of the proper-name table inside the pickled index
+_ENGLISH_NAMES = "\x00english names"  # proper nouns by their one-word English name ("iran" → 伊朗)
 _ENGLISH_WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")  # hyphens split: "new-energy" → new energy
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 # "the 15th Five-Year Plan" is 十五五 wherever a plan names its period: the ordinal is no word.
@@ -92,7 +93,10 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
     `clauses_of(word)` gives ids of indexed clauses containing a word (None: take the
     dictionary's order)."""
     plans = [f"{in_chinese(int(n))}五" for n in _NUMBERED_PLAN.findall(question) if 0 < int(n) < 100]
+    # "ten days" is 10日 as a Chinese text counts it, not a dictionary's 旬时 (a ten-day period).
+    counts = list(english_quantities(question))
     asked = _ASKING.sub(" ", _SOURCE.sub(" ", ENGLISH_ORDINAL.sub(" ", _NUMBERED_PLAN.sub(" five year plan ", question))))
+    asked = ENGLISH_QUANTITY.sub(" ", asked)
     words = [re.sub(r"'s$", "", w.lower()) for w in _ENGLISH_WORD.findall(asked)]  # Ningxia's → ningxia
     if not words:
         return []
@@ -120,7 +124,7 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
         else:
             names += _name_matches(words[i], senses[_NAMES], tuple(titles), pick, str(cache_dir or ""))
             i += 1
-    return list(dict.fromkeys([*plans, *names, *(word for slot in _choose(slots, pick) for word in slot)]))
+    return list(dict.fromkeys([*plans, *counts, *names, *(word for slot in _choose(slots, pick) for word in slot)]))
 
 
 _CAPITALISED = re.compile(r"(?<![A-Za-z'])[A-Z][a-zü]+(?:'[a-z]+)?")
@@ -128,17 +132,19 @@ _CAPITALISED = re.compile(r"(?<![A-Za-z'])[A-Z][a-zü]+(?:'[a-z]+)?")
 
 def place_names(question: str, titles: Iterable[str] = (),
                 cache_dir: Path | None = None) -> list[tuple[str, tuple[str, ...]]]:
-    """The question's capitalised words the dictionary knows as proper names, each with its
-    Chinese spellings, the documents' titles' first ("Hangzhou" → 杭州; "Yangpu" → 杨浦 of a
-    title, then the dictionary's 洋浦): the places an English question names, for the same
-    is-it-mentioned check a Chinese question's places get."""
-    names = _senses(str(cache_dir or ""))[_NAMES]
+    """The question's capitalised words the dictionary knows as proper names, by their pinyin or
+    their English name, each with its Chinese spellings, the documents' titles' first ("Hangzhou"
+    → 杭州; "Yangpu" → 杨浦 of a title, then the dictionary's 洋浦; "Iran" → 伊朗): the places an
+    English question names, for the same is-it-mentioned check a Chinese question's places get."""
+    senses = _senses(str(cache_dir or ""))
+    names, english = senses[_NAMES], senses[_ENGLISH_NAMES]
     in_titles = _title_spellings(tuple(titles), str(cache_dir or ""))
     found = []
     for word in dict.fromkeys(re.sub(r"'s$", "", w) for w in _CAPITALISED.findall(question)):  # Hangzhou's
         spelled = word.lower().replace("'", "").replace("ü", "u").replace("v", "u")
-        if len(spelled) >= 4 and spelled not in _STOPWORDS and names.get(spelled):
-            found.append((word, tuple(dict.fromkeys([*in_titles.get(spelled, ()), *names[spelled]]))))
+        if len(spelled) >= 4 and spelled not in _STOPWORDS and (names.get(spelled) or english.get(spelled)):
+            found.append((word, tuple(dict.fromkeys([*in_titles.get(spelled, ()), *names.get(spelled, ()),
+                                                     *english.get(spelled, ())]))))
     return found
 
 
@@ -286,6 +292,7 @@ def _build_senses() -> dict:
 
     ranked: dict[str, list[tuple[bool, int, int, str]]] = {}
     names: dict[str, list[tuple[int, str]]] = {}
+    english: dict[str, list[tuple[int, str]]] = {}
     for entry in CcCedict().get_entries():
         word = entry["simplified"]
         if not _CJK.match(word):
@@ -307,9 +314,14 @@ def _build_senses() -> dict:
         if proper and len(syllables) >= 2:
             spelled = "".join(re.sub(r"[^a-z]", "", s.lower().replace("u:", "u")) for s in syllables)
             names.setdefault(spelled, []).append((-common, word))
+            # A country or city known in English by a name of its own, not its pinyin: "Iran" (伊朗).
+            for definition in entry["definitions"]:
+                if re.fullmatch(r"[A-Z][a-z]{3,}", definition.strip()):
+                    english.setdefault(definition.strip().lower(), []).append((-common, word))
     index: dict = {key: tuple(dict.fromkeys(w for *_, w in sorted(items)))[:_CANDIDATES_PER_SENSE]
                    for key, items in ranked.items()}
     index[_NAMES] = {key: tuple(dict.fromkeys(w for _, w in sorted(items))) for key, items in names.items()}
+    index[_ENGLISH_NAMES] = {key: tuple(dict.fromkeys(w for _, w in sorted(items))) for key, items in english.items()}
     return index
 
 

@@ -513,6 +513,18 @@ def test_a_currency_the_documents_never_count_in_is_a_premise_they_do_not_share(
                                                  language="en").evidence.unsupported_premises
 
 
+def test_a_count_an_english_question_spells_out_is_a_premise_checked_like_a_figure():
+    from qa.core.numerals import english_quantities
+
+    assert english_quantities("a ten-year review cycle, twenty-five percent, 30 working days, one day") \
+        == ("10年", "25%", "30个工作日")
+    review = clause("d", ("第二十九条",), "第二十九条 标准的复审周期一般不超过五年。", 29, title="标准化法")
+    draft = ANSWERER.answer("Why does the law set a ten-year review cycle for standards?", items_of(review), language="en")
+    assert draft.refused and "10年" in draft.evidence.unsupported_premises
+    draft = ANSWERER.answer("Why does the law set a five-year review cycle for standards?", items_of(review), language="en")
+    assert "5年" not in draft.evidence.unsupported_premises
+
+
 def test_a_year_inside_a_cited_documents_name_is_no_target_for_that_year():
     plan = clause("d", ("一、 规划背景",), "一、规划背景\n结合《某市氢能产业中长期发展规划（2022—2035）》打造氢都的总体目标，到2030年全市建成综合能源站138座。",
                   1, title="某市综合能源站专项规划（2025－2030年）")

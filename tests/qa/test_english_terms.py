@@ -255,3 +255,19 @@ def test_the_places_an_english_question_names_come_with_their_chinese_spellings(
     titled = dict(place_names("Which survey is Yangpu's standard based on?", ["上海杨浦生活秀带国家文物保护利用示范区三年行动计划"],
                               cache_dir=cache_dir))
     assert titled["Yangpu"][0] == "杨浦"
+
+
+def test_a_place_known_in_english_by_a_name_of_its_own_is_found_and_china_is_home(cache_dir):
+    from qa.places import unknown_places
+    from qa.retrieve.english_terms import place_names
+
+    found = dict(place_names("What restrictions apply to exports to Iran under China's law?", cache_dir=cache_dir))
+    assert "伊朗" in found["Iran"]
+    assert "Foreign" not in dict(place_names("Does the Foreign Relations Law allow it?", cache_dir=cache_dir))
+    law = "第一条 为了维护国家安全和利益，制定本法。"
+    assert unknown_places("", law, list(found.items())) == ("Iran (伊朗)",)  # China is where the law is from
+
+
+def test_an_english_count_is_searched_as_a_chinese_text_writes_it(cache_dir):
+    terms = chinese_terms("Are weekends counted in a time limit of ten days?", cache_dir=cache_dir)
+    assert "10日" in terms and "旬时" not in terms  # not the dictionary's "ten-day period"
