@@ -44,6 +44,7 @@ from qa.answer.quotes import (
     cite,
     continues,
     entries_answer,
+    join_cited,
     kept,
     lead_of,
     trim,
@@ -346,7 +347,7 @@ class ExtractiveAnswerer:
                 quote, sentence = quote + notes[0], sentence + notes[0]
             parts.append(cite(quote, c.item.n, language))
             quotes[c.item.n] = quotes[c.item.n] + "；" + sentence if c.item.n in quotes else sentence
-        return ("".join(parts) if language == "zh" else " ".join(parts)).strip(), quotes
+        return join_cited(parts, language), quotes
 
     def _strength(self, question: str, quotes: Mapping[int, str], shelf: Shelf) -> EvidenceStrength:
         by_n = {item.n: item for item in shelf.items}

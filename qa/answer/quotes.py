@@ -270,13 +270,26 @@ def _answering_phrase(phrases: Sequence[str], start: int, end: int, asks_figure:
     return after[0] if after else (before[0] if before else None)
 
 
+_STATED = "The documents state: "
+
+
 def cite(quote: str, n: int, language: str) -> str:
     """The quote with its [n] after every sentence of it: a heading quoted with the sentence
     after it is two sentences, and each must carry its citation."""
     pieces = [p.rstrip("。；;!！?？：:") for p in sentences(quote)] or [quote]
     if language == "en":
-        return "The documents state: " + "; ".join(f"“{p}” [{n}]" for p in pieces) + "."
+        return _STATED + "; ".join(f"“{p}” [{n}]" for p in pieces) + "."
     return "".join(f"{p}[{n}]。" for p in pieces)
+
+
+def join_cited(parts: Sequence[str], language: str) -> str:
+    """Cited quotes as one answer: in English one "The documents state:" before them all, the
+    quotes apart by semicolons, not the phrase again before each."""
+    if language != "en":
+        return "".join(parts).strip()
+    if all(p.startswith(_STATED) and p.endswith(".") for p in parts) and parts:
+        return (_STATED + "; ".join(p[len(_STATED):-1] for p in parts) + ".").strip()
+    return " ".join(parts).strip()
 
 
 def entries_answer(entries: Sequence[tuple[int, str]]) -> tuple[str, dict[int, str]]:

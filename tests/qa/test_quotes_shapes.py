@@ -60,3 +60,11 @@ def test_a_list_questions_paragraph_long_sentence_is_cut_to_its_enumeration():
     assert len(quoted) < len(sentence) and "文化强国" not in quoted
     short = "深化细化全方面摸底、全要素保护、全方位赋能、全周期管理、全民性参与的“五全工作法”，推动示范区建设"
     assert trim(short, content_terms(question), False, asks=read_question(question)) == short  # a list is not cut short
+
+
+def test_an_english_answer_says_the_documents_state_once_before_all_its_quotes():
+    from qa.answer.quotes import cite, join_cited
+
+    parts = [cite("仲裁庭应当自受理之日起四十五日内结束。", 1, "en"), cite("延长期限不得超过十五日。", 2, "en")]
+    assert join_cited(parts, "en") == "The documents state: “仲裁庭应当自受理之日起四十五日内结束” [1]; “延长期限不得超过十五日” [2]."
+    assert join_cited([cite("四十五日内结束。", 1, "zh")], "zh") == "四十五日内结束[1]。"
