@@ -208,6 +208,7 @@ def _write(versions: Versions, plan: _Plan, vectors: np.ndarray, embedder: Embed
         store.create(collection)
     else:
         collection = previous.collection
+        store.widen_search(collection)
         versions.set_pointer(previous.generation, pending=True)  # readers filter by generation from now
     metas = {p.document.document.meta.doc_id: p.document.document.meta for p in plan.written}
     sent = [0]

@@ -91,6 +91,13 @@ class ClauseStore:
             self._client.create_collection(name, embedding_function=None,
                                            configuration={"hnsw": {"space": "cosine", "ef_search": HNSW_EF_SEARCH}})
 
+    def widen_search(self, name: str) -> None:
+        """Gives a collection made before HNSW_EF_SEARCH its search width (ef_search can change
+        after creation): an incremental build brings an older index in line."""
+        configuration = self._on(name, lambda c: c.configuration_json) or {}
+        if (configuration.get("hnsw") or {}).get("ef_search", HNSW_EF_SEARCH) < HNSW_EF_SEARCH:
+            self._on(name, lambda c: c.modify(configuration={"hnsw": {"ef_search": HNSW_EF_SEARCH}}))
+
     def drop(self, name: str) -> None:
         from chromadb.errors import NotFoundError
 

@@ -90,6 +90,14 @@ def test_collections_search_the_graph_widely_enough_to_give_the_same_list_every_
     assert configuration["hnsw"]["ef_search"] == HNSW_EF_SEARCH >= 4 * 100
 
 
+def test_an_older_collection_is_widened_by_the_next_build(store):
+    store.create("narrow")
+    store._collection("narrow").modify(configuration={"hnsw": {"ef_search": 100}})
+    store.widen_search("narrow")
+    assert store._collection("narrow").configuration_json["hnsw"]["ef_search"] == HNSW_EF_SEARCH
+    store.drop("narrow")
+
+
 def test_id_only_query_matches_the_full_query(store, embedder):
     query = embedder.embed_query("产业")
     for filters in (Filters(), Filters(doc_ids=("decision",))):
