@@ -1,7 +1,7 @@
 """The naive floor: policyqa's retrieval beside the LangChain tutorial pipeline, on the same corpus
 and the same questions, in one run.
 
-    .venv/bin/python bench/naive_floor.py [--set default realdocs-dev realdocs-heldout laws realdocs2-dev realdocs3-dev realdocs4-heldout] [--out FILE]
+    .venv/bin/python bench/naive_floor.py [--set default realdocs-dev realdocs-heldout laws realdocs2-dev realdocs3-dev realdocs4-heldout laws-english] [--out FILE]
 
 The tutorial pipeline ("naive"): each corpus file read as raw text (a PDF or DOCX through the
 project's loader, as a tutorial's PDF/DOCX loader would; HTML as the raw page), cut by LangChain's
@@ -51,6 +51,7 @@ SETS = {  # name: (corpus folder, gold file, how the questions are grouped in th
     "realdocs2-dev": ("data/realdocs2/texts", "eval/gold/realdocs2_dev.jsonl", "split"),
     "realdocs3-dev": ("data/realdocs3/texts", "eval/gold/realdocs3_dev.jsonl", "split"),
     "realdocs4-heldout": ("data/realdocs4/texts", "eval/gold/realdocs4_heldout.jsonl", "split"),
+    "laws-english": ("data/laws/texts", "eval/gold/laws_english.jsonl", "split"),
 }
 
 
