@@ -43,6 +43,7 @@ class IndexReader:
         self._checked: tuple[float, int] = (0.0, -1)
         self._keyword: KeywordIndex | None = None
         self._sentences: SentenceVectors | None = None
+        self._first_part: dict[str, str] = {}  # clause base id → the id its first part is stored under
         self._rows: OrderedDict[str, Clause] = OrderedDict()  # store id → clause (ids never change content)
         self._ids: dict[str, str] = {}  # clause id → store id, for the current generation
         self._all: list[Clause] | None = None
@@ -68,7 +69,7 @@ class IndexReader:
             if (self._manifest is not None or not self._store.fresh) and not written_here(self._layout, manifest.generation):
                 self._store.reopen()  # an embedded store's vectors were written by another process
             self._manifest, self._keyword, self._ids, self._all = manifest, None, {}, None
-            self._sentences = None
+            self._sentences, self._first_part = None, {}
         self._pending = pointer[1]
         self._checked = (now, moves)
         return manifest
@@ -151,11 +152,14 @@ class IndexReader:
         if filters is not None and not filters.is_empty():
             docs = {d.meta.doc_id for d in manifest.documents if document_matches(d.meta, filters)}
         found = self._sentences.search(query_vector, k, docs)
-        firsts: dict[str, Clause] = {}  # a clause split in parts is stored under its first part's id
-        for clause in self.get([i for base, _ in found for i in (base, part_id(base, 1))]):
-            firsts.setdefault(clause.base_id, clause)
-        return [(firsts[base], score) for base, score in found
-                if base in firsts and (filters is None or clause_matches(firsts[base], filters))]
+        # A clause split in parts is stored under its first part's id (base#1), a whole one under
+        # its base id: learnt once per clause, not asked of the records on every question.
+        unknown = [base for base, _ in found if base not in self._first_part]
+        for clause in self.get([i for base in unknown for i in (base, part_id(base, 1))]):
+            self._first_part[clause.base_id] = clause.clause_id
+        clauses = {c.base_id: c for c in self.get([self._first_part[b] for b, _ in found if b in self._first_part])}
+        return [(clauses[base], score) for base, score in found
+                if base in clauses and (filters is None or clause_matches(clauses[base], filters))]
 
     def _keyword_index(self, m: VersionManifest) -> KeywordIndex:
         if self._keyword is None:
