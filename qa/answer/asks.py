@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import ENGLISH_ORDINAL, MEASURE_UNITS, cn_to_int, english_quantities, extract_figures, numeric_form, states_measure
+from qa.core.numerals import ENGLISH_ORDINAL, MEASURE_UNITS, cn_to_int, english_quantities, extract_figures, figure_in, numeric_form, states_measure
 from qa.core.text import to_simplified
 from qa.core.tokenize import words
 
@@ -97,6 +97,7 @@ class Asks:
     penalty: bool = False  # 罚多少 / 怎么罚: the penalty part of a rule
     asked_unit: str = ""  # 「节约多少标准煤」 → 标准煤: what the figure asked for is a figure of
     asked_measure: str = ""  # 「多少亿元」「罚多少钱」 → 元: the unit the amount asked for must be stated in
+    counts: tuple[str, ...] = ()  # "a time limit of ten days" → 10日: a count an English question states
 
 
 def read_question(question: str) -> Asks:
@@ -111,7 +112,8 @@ def read_question(question: str) -> Asks:
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
                 count=count if count and 2 <= count <= MAX_LIST_COUNT else None,
                 definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)),
-                asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=_asked_measure(question))
+                asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=_asked_measure(question),
+                counts=english_quantities(question))
 
 
 _MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
@@ -234,6 +236,8 @@ def fit(asks: Asks, terms: Sequence[str], sentence: str, frame: str, year: int |
         factor *= selection.no_duration
     if asks.date and not has_date(sentence):
         factor *= selection.no_duration
+    if asks.counts and not any(figure_in(v, sentence) for c in asks.counts for v in figure_spellings(c, "")):
+        factor *= selection.no_duration  # the sentence about "ten days" states 十日
     if asks.asked_measure and not states_measure(sentence, asks.asked_measure):  # 罚多少钱 / what fine: an amount in 元
         factor *= selection.no_duration
     return factor

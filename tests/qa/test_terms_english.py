@@ -100,6 +100,16 @@ def test_what_fine_quotes_the_fine_not_the_deadline_its_words_also_match():
     assert not draft.refused and "六千元" in draft.text and "九十日" not in draft.text
 
 
+def test_a_count_the_english_question_states_picks_the_sentence_that_states_it():
+    holidays = clause(("第四十三条",), "第四十三条　行政机关不得在夜间或者法定节假日实施行政强制执行。", 1)
+    days = clause(("第六十九条",), "第六十九条　本法中十日以内期限的规定是指工作日，不含法定节假日。", 2)
+    assert read_question("Is a time limit of ten days counted in working days?").counts == ("10日",)
+    question = "When the law sets a time limit of ten days or fewer, are public holidays counted?"
+    ranked, _ = ExtractiveAnswerer().assess(question, items_of(holidays, days),
+                                            wording=f"{question} 10日 行政 强制 法定节假日 节假日")
+    assert "工作日" in ranked[0].sentence  # not the article on 节假日 that its other words match as well
+
+
 def test_how_long_quotes_the_sentence_with_half_a_year():
     other = clause(("第七十条",), "第七十条　居住证持有人在居住地连续居住的，应当办理签注手续，申领居住证需提交居住证明。", 1)
     rule = clause(("第六十三条",), "第六十三条　公民到其他市、县居住半年以上的，可以在居住地申领居住证。", 2)
