@@ -122,11 +122,9 @@ class IndexReader:
 
     def bm25_search(self, query_search_text: str, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
         def read(m: VersionManifest) -> list[tuple[str, float]]:
-            docs = ids = None
-            if filters is not None and not filters.is_empty():
-                docs = {d.meta.doc_id for d in m.documents if document_matches(d.meta, filters)}
-                if getattr(filters, "lead_units", ()):
-                    ids = set(self._store.ids_where(m.collection, filters, at=m.number))
+            docs, ids = _documents_matching(m, filters), None
+            if docs is not None and getattr(filters, "lead_units", ()):
+                ids = set(self._store.ids_where(m.collection, filters, at=m.number))
             return self._keyword_index(m).search(query_search_text, k, docs, ids)
 
         scored = self._retrying(read)
@@ -136,22 +134,13 @@ class IndexReader:
     def sentence_vectors(self, wanted: Sequence[tuple[str, str]]) -> list[np.ndarray | None]:
         """The vectors the build stored for these (clause id, sentence text) pairs (see
         index/store/sentences.py), None for each it did not."""
-        manifest = self._state()
-        if self._sentences is None:
-            self._sentences = SentenceVectors.open(self._layout.root, listing(manifest))
-        return self._sentences.get(wanted)
+        return self._sentence_store().get(wanted)
 
     def sentence_search(self, query_vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Clause, float]]:
         """Clauses by the cosine of their sentence closest to the query (the vectors the build
         stored, index/store/sentences.py); [] for an index without them (read from a Chroma
         server with no sentences folder)."""
-        manifest = self._state()
-        if self._sentences is None:
-            self._sentences = SentenceVectors.open(self._layout.root, listing(manifest))
-        docs = None
-        if filters is not None and not filters.is_empty():
-            docs = {d.meta.doc_id for d in manifest.documents if document_matches(d.meta, filters)}
-        found = self._sentences.search(query_vector, k, docs)
+        found = self._sentence_store().search(query_vector, k, _documents_matching(self._state(), filters))
         # A clause split in parts is stored under its first part's id (base#1), a whole one under
         # its base id: learnt once per clause, not asked of the records on every question.
         unknown = [base for base, _ in found if base not in self._first_part]
@@ -160,6 +149,13 @@ class IndexReader:
         clauses = {c.base_id: c for c in self.get([self._first_part[b] for b, _ in found if b in self._first_part])}
         return [(clauses[base], score) for base, score in found
                 if base in clauses and (filters is None or clause_matches(clauses[base], filters))]
+
+    def _sentence_store(self) -> SentenceVectors:
+        """The current generation's sentence vectors, opened on first use."""
+        manifest = self._state()
+        if self._sentences is None:
+            self._sentences = SentenceVectors.open(self._layout.root, listing(manifest))
+        return self._sentences
 
     def _keyword_index(self, m: VersionManifest) -> KeywordIndex:
         if self._keyword is None:
@@ -260,3 +256,10 @@ def open_index(index_dir: Path | str, embedder, chroma_host: str = "", chroma_po
     if not chroma_host and not layout.chroma.exists():
         raise IndexNotBuilt(str(layout.root))  # no store folder: nothing was ever built here
     return IndexReader(layout, ClauseStore(layout.chroma, chroma_host, chroma_port), embedder.model_id)
+
+
+def _documents_matching(m: VersionManifest, filters: Filters | None) -> set[str] | None:
+    """The ids of the documents a filter lets through (its document-level part); None for no filter."""
+    if filters is None or filters.is_empty():
+        return None
+    return {d.meta.doc_id for d in m.documents if document_matches(d.meta, filters)}

@@ -154,7 +154,6 @@ class SentenceVectors:
             out.append(vector)
         return out
 
-
     def search(self, query: np.ndarray, k: int, docs: Collection[str] | None = None) -> list[tuple[str, float]]:
         """The k clauses (base ids) whose best sentence is closest to `query`, with that cosine;
         `docs` limits the search to those documents."""

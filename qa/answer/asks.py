@@ -97,7 +97,8 @@ class Asks:
     penalty: bool = False  # 罚多少 / 怎么罚: the penalty part of a rule
     asked_unit: str = ""  # 「节约多少标准煤」 → 标准煤: what the figure asked for is a figure of
     asked_measure: str = ""  # 「多少亿元」「罚多少钱」 → 元: the unit the amount asked for must be stated in
-    counts: tuple[str, ...] = ()  # "a time limit of ten days" → 10日: a count an English question states
+    # "a time limit of ten days": a count an English question states, each as a text may write it (10日, 10天)
+    counts: tuple[tuple[str, ...], ...] = ()
 
 
 def read_question(question: str) -> Asks:
@@ -113,7 +114,7 @@ def read_question(question: str) -> Asks:
                 count=count if count and 2 <= count <= MAX_LIST_COUNT else None,
                 definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)),
                 asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=_asked_measure(question),
-                counts=english_quantities(question))
+                counts=tuple(tuple(figure_spellings(c, question)) for c in english_quantities(question)))
 
 
 _MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
@@ -236,7 +237,7 @@ def fit(asks: Asks, terms: Sequence[str], sentence: str, frame: str, year: int |
         factor *= selection.no_duration
     if asks.date and not has_date(sentence):
         factor *= selection.no_duration
-    if asks.counts and not any(figure_in(v, sentence) for c in asks.counts for v in figure_spellings(c, "")):
+    if asks.counts and not any(figure_in(v, sentence) for spellings in asks.counts for v in spellings):
         factor *= selection.no_duration  # the sentence about "ten days" states 十日
     if asks.asked_measure and not states_measure(sentence, asks.asked_measure):  # 罚多少钱 / what fine: an amount in 元
         factor *= selection.no_duration

@@ -41,6 +41,7 @@ class FusionConfig:
     dense_weight: float = 0.5
     bm25_weight: float = 0.5
     min_depth: int = 100  # candidates per retriever: max(min_depth, depth_per_k * k)
+    depth_per_k: int = 4
     # The dense score of a clause blends its own cosine with that of its closest sentence (the
     # sentence vectors the build stores): share of the sentence's. Measured 2026-12-02 (hit@5 /
     # MRR@10, answerable dev questions) at 0 → 0.3 → 0.5: new English laws questions 0.727/0.635
@@ -49,7 +50,6 @@ class FusionConfig:
     # MRR 0.860 → 0.867 → 0.858; laws MRR 0.944 → 0.940 → 0.929. 0.5 finds more English articles
     # but quotes worse (key facts 0.659 at 0.3, 0.614 at 0.5) and costs the laws: 0.3.
     sentence_share: float = 0.3
-    depth_per_k: int = 4
     # Bonuses after fusion (qa/retrieve/rerank.py), in standard deviations of the candidates'
     # fused scores. A document the question names: default dev MRR 0.837 with none, 0.857 at
     # 1.0, 0.876 at 2.0, 0.882 at 3.0 (the questions naming one document whose answer lost to

@@ -37,6 +37,14 @@ def stored_pairs(reader, doc_id: str) -> list[tuple[str, str]]:
     return clause_sentences(reader.clauses(doc_id), CHARS)
 
 
+def three_documents(tmp_path, embedder):
+    """alpha, beta and gamma written and indexed: the corpus folder, its index's and cache's, and a reader."""
+    corpus, index_dir, cache = tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"
+    write(corpus, "alpha"), write(corpus, "beta"), write(corpus, "gamma")
+    build_index(corpus, index_dir, embedder, cache)
+    return corpus, index_dir, cache, open_index(index_dir, embedder)
+
+
 def test_build_stores_every_sentence_of_every_clause_with_the_vector_the_answerer_would_compute(tmp_path):
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     write(corpus, "alpha"), write(corpus, "beta")
@@ -54,11 +62,8 @@ def test_build_stores_every_sentence_of_every_clause_with_the_vector_the_answere
 
 
 def test_incremental_builds_replace_a_changed_document_and_drop_a_removed_one(tmp_path):
-    corpus, index_dir, cache = tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"
     embedder = CountingEmbedder()
-    write(corpus, "alpha"), write(corpus, "beta"), write(corpus, "gamma")
-    build_index(corpus, index_dir, embedder, cache)
-    reader = open_index(index_dir, embedder)
+    corpus, index_dir, cache, reader = three_documents(tmp_path, embedder)
     alpha_before, beta, gamma = (stored_pairs(reader, d) for d in ("alpha", "beta", "gamma"))
 
     write(corpus, "alpha", ["建设量子通信骨干网络，推进量子密钥分发应用。", "建设海洋牧场示范区，发展深远海养殖。"])
@@ -140,11 +145,8 @@ def test_the_question_is_embedded_once_for_retrieval_and_the_answerer():
 
 
 def test_sentence_search_finds_a_clause_by_its_closest_sentence_and_only_the_current_text(tmp_path):
-    corpus, index_dir, cache = tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"
     embedder = StandInEmbedder()
-    write(corpus, "alpha"), write(corpus, "beta"), write(corpus, "gamma")
-    build_index(corpus, index_dir, embedder, cache)
-    reader = open_index(index_dir, embedder)
+    corpus, index_dir, cache, reader = three_documents(tmp_path, embedder)
     sentence = next(text for _, text in stored_pairs(reader, "beta") if "综合管廊" in text)
     query = embedder.embed_passages([sentence])[0]
     found = reader.sentence_search(query, 3)

@@ -103,7 +103,7 @@ def test_what_fine_quotes_the_fine_not_the_deadline_its_words_also_match():
 def test_a_count_the_english_question_states_picks_the_sentence_that_states_it():
     holidays = clause(("第四十三条",), "第四十三条　行政机关不得在夜间或者法定节假日实施行政强制执行。", 1)
     days = clause(("第六十九条",), "第六十九条　本法中十日以内期限的规定是指工作日，不含法定节假日。", 2)
-    assert read_question("Is a time limit of ten days counted in working days?").counts == ("10日",)
+    assert read_question("Is a time limit of ten days counted in working days?").counts == (("10日", "10天"),)
     question = "When the law sets a time limit of ten days or fewer, are public holidays counted?"
     ranked, _ = ExtractiveAnswerer().assess(question, items_of(holidays, days),
                                             wording=f"{question} 10日 行政 强制 法定节假日 节假日")
