@@ -27,6 +27,7 @@ from qa.web.history import History
 EXPORT_DIR = Path(tempfile.gettempdir()) / "policyqa-exports"  # gradio may serve files from tempdir
 EXAMPLES = ("渝中区到2027年地区生产总值目标是多少？", "成德眉资同城化有哪些举措？", "天府新区成都片区面积多大？")
 COMPARE_EXAMPLE = "各文件对成德眉资同城化的提法"
+KEEP_BOX = object()  # a question-box value meaning "leave what is there" (layout.py maps it to gr.skip())
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -94,14 +95,17 @@ class ChatApp:
     # --- chat ---------------------------------------------------------------------------------
     def ask(self, question, chat, turns, doc_ids, issuers, lead_units, date_from, date_to, top_k, mode, conversation=""):
         """Streams the answer into the chat and stores the turn in the open conversation (a new one
-        on a chat's first question); yields (question box, chat, turns, conversation id)."""
+        on a chat's first question); yields (question box, chat, turns, conversation id).
+
+        The question leaves the box as it enters the chat, and later updates leave the box as it is
+        (KEEP_BOX): what the user types while the answer streams is the next question, not erased."""
         question = (question or "").strip()
         if not question:
-            yield "", chat, turns, conversation
+            yield KEEP_BOX, chat, turns, conversation
             return
         chat = chat + [{"role": "user", "content": question},
                        {"role": "assistant", "content": render.streaming_html("", self.running_backend(mode))}]
-        yield question, chat, turns, conversation
+        yield "", chat, turns, conversation
         try:
             filters = make_filters(doc_ids, issuers, date_from, date_to, lead_units)
             answer, written = None, ""
@@ -111,19 +115,19 @@ class ChatApp:
                 else:
                     written += event
                     chat[-1] = {"role": "assistant", "content": render.streaming_html(written, self.running_backend(mode))}
-                    yield question, chat, turns, conversation
+                    yield KEEP_BOX, chat, turns, conversation
         except NoMatchingDocuments:
             chat[-1] = {"role": "assistant", "content": self.history.no_match(filters)}
-            yield question, chat, turns, conversation  # the question stays in the box, to resend
+            yield question, chat, turns, conversation  # the question goes back in the box, to resend
             return
         except PolicyQAError as exc:
             chat[-1] = {"role": "assistant", "content": render.error_html(exc.user_text())}
-            yield question, chat, turns, conversation  # the question stays in the box to be fixed and resent
+            yield question, chat, turns, conversation  # the question goes back in the box to be fixed and resent
             return
         turns = [*turns, answer]
         conversation = self.history.record(conversation, answer, filters, mode)
         chat[-1] = {"role": "assistant", "content": self.history.message(answer, len(turns) - 1, filters)}
-        yield "", chat, turns, conversation
+        yield KEEP_BOX, chat, turns, conversation
 
     def running_backend(self, mode: str) -> str:
         return self.settings.llm_model if mode != "offline" and self.settings.llm_configured else "offline"

@@ -6,6 +6,7 @@ only after PolicyQA(settings) has run qa.offline.prepare_offline (app.main does)
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import gradio as gr
@@ -14,7 +15,7 @@ from qa.core.errors import PolicyQAError
 from qa.library import UPLOAD_TYPES
 from qa.settings import Settings
 from qa.web import render
-from qa.web.callbacks import COMPARE_EXAMPLE, EXAMPLES, ChatApp
+from qa.web.callbacks import COMPARE_EXAMPLE, EXAMPLES, KEEP_BOX, ChatApp
 from qa.web.history import STORAGE_KEY, Opened, remembered
 
 CONCURRENCY = 4  # answers computed at once; the rest wait in gradio's queue
@@ -187,6 +188,15 @@ def _guarded(fn):
     return call
 
 
+def _keeping_the_box(ask):
+    """ChatApp.ask with its KEEP_BOX question-box value turned into gr.skip()."""
+    @functools.wraps(ask)
+    def call(*args):
+        for box, *rest in ask(*args):
+            yield (gr.skip() if box is KEEP_BOX else box, *rest)
+    return call
+
+
 def _choice_updates(app: ChatApp):
     """New choices for the two document dropdowns (chat filter, compare), the issuer and lead-unit filters."""
     choices = app.document_choices()
@@ -209,12 +219,16 @@ def _wire_chat(app: ChatApp, page: Page) -> None:
     def remember(conversation_id):
         return remembered(conversation_id), _history_update(app, conversation_id)
     kept = dict(fn=remember, inputs=[conv], outputs=[page.remembered, c.history.pick], api_name=False)
-    c.question.submit(app.ask, chat_inputs, chat_outputs, api_name="ask").then(**kept)
-    c.send.click(app.ask, chat_inputs, chat_outputs, api_name=False).then(**kept)
+    ask = _keeping_the_box(app.ask)
+    # A question sent while an answer streams waits for it (always_last) instead of being dropped
+    # (gradio's default, once): the box is empty from the moment a question is taken, so a second
+    # Enter on the same question is a no-op, and a new one typed meanwhile is asked next.
+    c.question.submit(ask, chat_inputs, chat_outputs, api_name="ask", trigger_mode="always_last").then(**kept)
+    c.send.click(ask, chat_inputs, chat_outputs, api_name=False, trigger_mode="always_last").then(**kept)
     def fill_example(evt: gr.SelectData):
         return evt.value["text"]
     c.chat.example_select(fill_example, None, c.question, api_name=False).then(
-        app.ask, chat_inputs, chat_outputs, api_name=False).then(**kept)
+        ask, chat_inputs, chat_outputs, api_name=False).then(**kept)
     def reset():
         return [], [], "", render.clause_panel_html(None), "", remembered(""), _history_update(app, "")
     reset_outputs = [c.chat, turns, c.question, panel, conv, page.remembered, c.history.pick]

@@ -13,7 +13,7 @@ from qa.core.messages import REFUSAL_ZH
 from qa.core.types import Answer, Filters
 from qa.service import PolicyQA
 from qa.settings import load_settings
-from qa.web.callbacks import ChatApp
+from qa.web.callbacks import KEEP_BOX, ChatApp
 from qa.web.history import History, history_label, local_time, remembered
 from qa.web.render import answer_html, filters_line, no_match_html
 
@@ -82,10 +82,13 @@ def app(built_service, tmp_path_factory) -> ChatApp:
 
 def ask(app: ChatApp, question: str, chat=(), turns=(), conversation="", doc_ids=(), issuers=(), date_from="",
         mode="auto", lead_units=()):
-    """Run ChatApp.ask to its end; returns its last (question box, chat, turns, conversation)."""
-    *_, last = app.ask(question, list(chat), list(turns), list(doc_ids), list(issuers), list(lead_units), date_from, "",
-                       8, mode, conversation)
-    return last
+    """Run ChatApp.ask to its end; returns (question box as the user is left with it, chat, turns,
+    conversation) — a KEEP_BOX update leaves the box as the one before it set it."""
+    box = question
+    for update, chat, turns, conversation in app.ask(question, list(chat), list(turns), list(doc_ids), list(issuers),
+                                                     list(lead_units), date_from, "", 8, mode, conversation):
+        box = box if update is KEEP_BOX else update
+    return box, chat, turns, conversation
 
 
 @pytest.mark.slow

@@ -17,13 +17,32 @@ SETTLED = "document.querySelectorAll('#pq-chat .pq-answer:not(.pq-streaming)').l
 TITLE = "青川市低空经济发展三年行动计划(2024-2026年)"
 
 
+BOX = "#pq-question textarea"
+BOX_EMPTY = f"document.querySelector('{BOX}').value === ''"
+
+
+def send(page, question: str) -> None:
+    page.fill(BOX, question)
+    page.press(BOX, "Enter")
+
+
 def ask(page, question: str, answers_before: int) -> object:
-    # the previous answer clears the box in the same update; typing before that lands would be lost
-    page.wait_for_function("document.querySelector('#pq-question textarea').value === ''")
-    page.fill("#pq-question textarea", question)
-    page.press("#pq-question textarea", "Enter")
+    page.wait_for_function(BOX_EMPTY)
+    send(page, question)
     page.wait_for_function(SETTLED.format(n=answers_before + 1), timeout=120_000)
     return page.locator("#pq-chat .pq-answer").nth(answers_before)
+
+
+def test_a_question_sent_while_an_answer_streams_is_asked_next_and_a_second_enter_is_not(page):
+    send(page, "渝中区到2027年地区生产总值目标是多少？")
+    page.press(BOX, "Enter")  # pressed again at once: the same question must not be asked twice
+    page.wait_for_function(BOX_EMPTY)  # taken into the chat; the first answer may still be on its way
+    send(page, "天府新区成都片区面积是多少平方公里？")
+    page.wait_for_function(SETTLED.format(n=2), timeout=120_000)
+    answers = page.locator("#pq-chat .pq-answer")
+    assert "2100亿元" in answers.nth(0).inner_text() and "天府新区" in answers.nth(1).inner_text()
+    page.wait_for_timeout(2_000)  # room for a wrongly repeated question to show up
+    assert answers.count() == 2 and page.input_value(BOX) == ""
 
 
 def test_answer_with_citations_opens_the_clause_in_its_document(page, artifacts):
