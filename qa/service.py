@@ -114,7 +114,9 @@ class PolicyQA:
         return HybridRetriever.of(self._search)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        return self._search.search(question, k=k, filters=filters)
+        """The clauses the answer chain reads for `question`, best first (at most k): hybrid search,
+        with a heading's clauses after it and each document a question names searched on its own."""
+        return list(self.retrieval.for_question(question, k, filters).hits)[: k or self.settings.top_k]
 
     def check_filters(self, filters: Filters | None) -> None:
         """Raises BadQuestion for a document filter naming a document the index does not hold,

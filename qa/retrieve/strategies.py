@@ -72,11 +72,11 @@ class Retrieval:
             return Retrieved(tuple(self._with_children(self.search(question, k, filters))))
         base = filters or Filters()
         each = max(self.strategy.min_hits_per_document, (k or self.retriever.k) // len(mentions))
-        lists = [self.search(question, each, replace(base, doc_ids=(m.doc_id,))) for m in mentions]
+        topic = without_mentions(question, mentions)
+        lists = [self.search(topic, each, replace(base, doc_ids=(m.doc_id,))) for m in mentions]
         hits = [found[rank] for rank in range(each) for found in lists if rank < len(found)]
         names = {d.doc_id: d.short_title or d.title for d in documents}
-        return Retrieved(tuple(hits), tuple((m.doc_id, names[m.doc_id]) for m in mentions),
-                         without_mentions(question, mentions))
+        return Retrieved(tuple(hits), tuple((m.doc_id, names[m.doc_id]) for m in mentions), topic)
 
     def for_cited_clause(self, anchor: Citation, k: int | None) -> Retrieved:
         """The named clause (and what sits under a heading-only one) first, whatever the

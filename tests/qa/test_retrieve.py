@@ -8,7 +8,7 @@ from langchain_core.documents import Document
 
 from qa.core.errors import BadQuestion, IndexNotBuilt, StoreUnavailable
 from qa.core.types import Clause
-from qa.core.text import to_simplified
+from qa.core.text import to_search_text, to_simplified
 from qa.core.config import FusionConfig
 from qa.retrieve.fusion import collapse_parts, fuse, with_sentences
 from qa.core.types import Filters
@@ -32,7 +32,8 @@ def test_traditional_question_finds_the_simplified_clause(built_service):
 
 
 def test_every_hit_carries_its_ranks_and_scores(built_service):
-    hits = built_service.retrieve("成渝地区双城经济圈 交通基础设施建设", k=8)
+    # the hybrid search itself: clauses a heading brings after it (retrieve) carry its score, no ranks
+    hits = built_service.retrieval.search("成渝地区双城经济圈 交通基础设施建设", k=8)
     assert len(hits) == 8
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     for hit in hits:
@@ -210,3 +211,18 @@ def test_unreachable_chroma_server_names_host_and_port(built_settings):
     with pytest.raises(StoreUnavailable) as caught:
         PolicyQA(settings).retrieve("营造良好创新生态")
     assert f"127.0.0.1:{port}" in caught.value.message
+
+
+def test_each_document_a_question_names_is_searched_for_its_topic_not_its_name(built_service):
+    # searched with 「四川省委决定」 in it, each decision's preamble (which names it) came first
+    hits = built_service.retrieve("四川省委决定和成都市委决定共同聚焦的目标定位是什么？", k=8)
+    assert {h.clause.doc_id for h in hits[:2]} == {"sichuan-2020-07-10-provincial-decision", "chengdu-2020-07-15-municipal-decision"}
+    assert "一极两中心两地" in to_search_text(hits[0].text)
+    assert not any(h.clause.labels == ("前言",) for h in hits[:2])
+
+
+def test_retrieve_gives_what_the_answer_reads_a_headings_clauses_after_it(built_service):
+    hits = built_service.retrieve("成都市委决定提出的基本原则有哪些？", k=6)
+    heading = next(n for n, h in enumerate(hits) if h.clause.heading.endswith("基本原则"))
+    under = [h for h in hits[heading + 1:] if h.clause.parent_id == hits[heading].clause_id]
+    assert len(under) >= 4 and len(hits) == 6
