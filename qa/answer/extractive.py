@@ -30,14 +30,7 @@ from qa.answer.asks import (
     years_in,
 )
 from qa.answer.drafts import Candidate, Draft, StoredVectors, best_per_clause
-from qa.answer.lists import (
-    INLINE_FIRST_ITEM,
-    after_colon,
-    announced_list,
-    named_list,
-    ordinal_list,
-    sibling_list,
-)
+from qa.answer.lists import after_colon, list_drafts
 from qa.answer.preference import Preference
 from qa.answer.premises import unsupported_premises
 from qa.answer.quotes import (
@@ -225,9 +218,10 @@ class ExtractiveAnswerer:
 
     # --- answering ---------------------------------------------------------------------------
     def assess(self, question: str, items: Sequence[ContextItem], shelf: Shelf | None = None,
-               wording: str = "") -> tuple[list[Candidate], Evidence | None]:
+               wording: str = "", topic: str = "") -> tuple[list[Candidate], Evidence | None]:
         """Ranked candidate sentences (by `wording`, the question with any translated words) and
-        the evidence the refusal decision is made on (by the question itself)."""
+        the evidence the refusal decision is made on (by the question itself; its premises by
+        `topic`, the question without the names of the documents it names, when given)."""
         shelf = shelf or Shelf(items)
         ranked = self.candidates(question, items, shelf)
         if not ranked:
@@ -247,7 +241,7 @@ class ExtractiveAnswerer:
             translated_coverage=translated[0].coverage if translated else None,
             unknown_places=unknown_places(to_search_text(question), context,
                                           self.names_of(question) if self.names_of else ()),
-            unsupported_premises=unsupported_premises(question, items, shelf, best.item.hit.clause.doc_id,
+            unsupported_premises=unsupported_premises(topic or question, items, shelf, best.item.hit.clause.doc_id,
                                                       self.weights(), self.thresholds),
         )
         return translated or ranked, evidence
@@ -262,54 +256,26 @@ class ExtractiveAnswerer:
         # stays judged as before (similarity, figures): translated words miss too often to refuse on.
         wording = " ".join([question, *self.translate(question)]) if language == "en" and self.translate else question
         shelf = Shelf(items, library)
-        ranked, evidence = self.assess(question, items, shelf, wording)
+        # 「上海“十五五”纲要」 names a document; its 十五五 is no figure the question takes as given.
+        named = bool(documents) and len(documents) >= 2
+        ranked, evidence = self.assess(question, items, shelf, wording, topic if named else "")
         if evidence is None or refuses(evidence, self.thresholds):
             return self._refusal(question, items, evidence, ranked, shelf, language)
         asks = read_question(question)
-        if documents and len(documents) >= 2:
+        if named:
             per_document = self._per_document(topic or question, items, documents, asks.figure, language)
             if per_document:
                 return replace(per_document, evidence=evidence)
         terms = content_terms(wording)
         drafts = [self._quotes(ranked, terms, asks, shelf, language)]
         if asks.listing:
-            drafts = self._list_drafts(ranked[0], terms, asks, shelf, drafts[0], language)
+            drafts = list_drafts(ranked[0], terms, asks, shelf, drafts[0], self.weights(), self.selection,
+                                 lambda lead: self._quotes([lead], terms, asks, shelf, language))
         found, (text, quotes) = max(((self._strength(question, q, shelf), (t, q)) for t, q in drafts),
                                     key=lambda pair: pair[0].score)
         if found.score < self.thresholds.min_evidence:
             return self._refusal(question, items, evidence, ranked, shelf, language, found)
         return Draft(text, False, quotes, evidence, tuple(shelf.items), strength=found)
-
-    def _list_drafts(self, best: Candidate, terms: Sequence[str], asks: Asks, shelf: Shelf,
-                     sentence: tuple[str, dict[int, str]], language: str = "zh") -> list[tuple[str, dict[int, str]]]:
-        """A list question's possible answers, preferred first (the strongest evidence wins, the
-        earlier on a tie): the items under the heading it names; then the best sentence when it
-        enumerates as many items as asked (「提出A、B、C、D四大功能定位」 says them as the document
-        does), else the group of as many items as counted, or the siblings of the best clause.
-        A sentence that announces its items with a colon and lists them (「主要预期目标是：地区生产
-        总值增长5%以上，规上工业增加值增长6%，……」) comes first: it is the list, in the document's words."""
-        weights = self.weights()
-        heading = named_list(terms, asks, shelf, weights, self.selection)
-        counted = named_list(terms, asks, shelf, weights, self.selection, counted=True) if asks.count else None
-        needed = max(2, (asks.count or 3) - 1)  # separators between as many items as asked
-        says_all = len(_SEPARATOR.findall(best.sentence)) >= needed
-        if counted and not says_all:  # exactly as many items as asked, sharing the word counted
-            return [d for d in (heading, counted) if d]
-        other = counted or announced_list(best.item, asks.count, terms, self.selection) \
-            or ordinal_list(best.item, asks.count, self.selection) \
-            or sibling_list(best.sentence, best.item, shelf, self.selection.max_quote_chars)
-        announced = re.search(r"[：:]([^：:]+)$", best.sentence)
-        if announced and len(_ITEM_BREAK.findall(announced.group(1))) >= needed:
-            return [d for d in (sentence, heading, other) if d]
-        # 「建设单位应当履行下列职责：」 with its items after it (the best sentence, or the line the
-        # best item hangs on): the list the clause itself announces.
-        announcing = best.lead or best.sentence
-        announcing = INLINE_FIRST_ITEM.sub("", announcing)  # the announcement without its first item run on
-        if len(after_colon(announcing, best.item, shelf, self.selection)) >= 2:
-            lead = replace(best, sentence=announcing, lead="")
-            return [d for d in (self._quotes([lead], terms, asks, shelf, language), heading) if d]
-        ordered = [heading] + ([sentence, other] if says_all else [other, sentence])
-        return [d for d in ordered if d]
 
     def _quotes(self, ranked: Sequence[Candidate], terms: Sequence[str], asks: Asks, shelf: Shelf,
                 language: str) -> tuple[str, dict[int, str]]:
@@ -394,7 +360,3 @@ class ExtractiveAnswerer:
         if len(parts) < 2:
             return None  # one document's quote is what the general answer gives anyway
         return Draft(("" if language == "zh" else " ").join(parts), False, quotes)
-
-
-_SEPARATOR = re.compile(r"[、；;]")  # between the items a sentence lists
-_ITEM_BREAK = re.compile(r"[，,、；;]")  # between the items after a colon (「目标是：A增长5%，B增长6%」)

@@ -8,10 +8,11 @@ Every line quotes its own clause and carries its [n]; items the context lacked j
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from qa.answer.asks import Asks
+from qa.answer.drafts import Candidate
 from qa.answer.quotes import LIST_LINE, entries_answer, item_label
 from qa.answer.shelf import Shelf, parent
 from qa.answer.terms import Weights, coverage, uniform
@@ -256,3 +257,39 @@ def announced_list(best_item: ContextItem, count: int | None, terms: Sequence[st
         quotes[best_item.n] = f"{lead}；{quotes[best_item.n]}"
         return f"{lead}[{best_item.n}]：\n{body}", quotes
     return None
+
+
+_SEPARATOR = re.compile(r"[、；;]")  # between the items a sentence lists
+_ITEM_BREAK = re.compile(r"[，,、；;]")  # between the items after a colon (「目标是：A增长5%，B增长6%」)
+
+
+def list_drafts(best: Candidate, terms: Sequence[str], asks: Asks, shelf: Shelf, sentence: tuple[str, dict[int, str]],
+                weights: Weights, selection: AnswerSelection,
+                quote_lead: Callable[[Candidate], tuple[str, dict[int, str]]]) -> list[tuple[str, dict[int, str]]]:
+    """A list question's possible answers, preferred first (the strongest evidence wins, the
+    earlier on a tie): the items under the heading it names; then the best sentence when it
+    enumerates as many items as asked (「提出A、B、C、D四大功能定位」 says them as the document
+    does), else the group of as many items as counted, or the siblings of the best clause.
+    A sentence that announces its items with a colon and lists them (「主要预期目标是：地区生产
+    总值增长5%以上，规上工业增加值增长6%，……」) comes first: it is the list, in the document's words."""
+    heading = named_list(terms, asks, shelf, weights, selection)
+    counted = named_list(terms, asks, shelf, weights, selection, counted=True) if asks.count else None
+    needed = max(2, (asks.count or 3) - 1)  # separators between as many items as asked
+    says_all = len(_SEPARATOR.findall(best.sentence)) >= needed
+    if counted and not says_all:  # exactly as many items as asked, sharing the word counted
+        return [d for d in (heading, counted) if d]
+    other = counted or announced_list(best.item, asks.count, terms, selection) \
+        or ordinal_list(best.item, asks.count, selection) \
+        or sibling_list(best.sentence, best.item, shelf, selection.max_quote_chars)
+    announced = re.search(r"[：:]([^：:]+)$", best.sentence)
+    if announced and len(_ITEM_BREAK.findall(announced.group(1))) >= needed:
+        return [d for d in (sentence, heading, other) if d]
+    # 「建设单位应当履行下列职责：」 with its items after it (the best sentence, or the line the
+    # best item hangs on): the list the clause itself announces.
+    announcing = best.lead or best.sentence
+    announcing = INLINE_FIRST_ITEM.sub("", announcing)  # the announcement without its first item run on
+    if len(after_colon(announcing, best.item, shelf, selection)) >= 2:
+        lead = replace(best, sentence=announcing, lead="")
+        return [d for d in (quote_lead(lead), heading) if d]
+    ordered = [heading] + ([sentence, other] if says_all else [other, sentence])
+    return [d for d in ordered if d]

@@ -554,3 +554,15 @@ def test_a_cut_sentence_keeps_the_date_of_the_word_the_question_asks_about():
                    "市发展改革委、市住房城乡建设委、市交通运输委、市公安局、市规划和自然资源局审签，现予公布，自2026年8月1日起施行。", 1)
     draft = ANSWERER.answer("城市公共停车设施建设运营管理暂行办法从什么时候起施行？", items_of(order))
     assert not draft.refused and "2026年8月1日起施行" in draft.text
+
+
+def test_the_words_naming_a_document_are_no_premise_of_the_question():
+    # 「“十五五”纲要」 is how the asker names the plan its title calls 第十五个五年规划纲要
+    works = clause("w", ("二、",), "二、落实既有建筑节能改造不少于100万平方米。", 2, title="某市2025年节能重点工作安排")
+    plan = clause("p", ("十四、",), "十四、加快既有建筑节能改造，推广超低能耗建筑。", 14,
+                  title="某市国民经济和社会发展第十五个五年规划纲要")
+    question = "2025年节能工作安排和“十五五”纲要对既有建筑节能改造分别提出了什么要求？"
+    named = {"w": "某市2025年节能重点工作安排", "p": "某市“十五五”规划纲要"}
+    draft = ANSWERER.answer(question, items_of(works, plan), documents=named, topic="对既有建筑节能改造分别提出了什么要求？")
+    assert not draft.refused and "100万平方米" in draft.text and "超低能耗建筑" in draft.text
+    assert ANSWERER.answer(question, items_of(works, plan)).evidence.unsupported_premises == ("十五五",)
