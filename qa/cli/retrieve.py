@@ -1,4 +1,4 @@
-"""`policyqa retrieve`: the clauses hybrid retrieval finds for a question, as a table or JSON."""
+"""`policyqa retrieve`: the clauses the answer reads for a question (hybrid retrieval, a heading's clauses after it), as a table or JSON."""
 from __future__ import annotations
 
 import json
@@ -44,7 +44,7 @@ def retrieve(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     batch: BatchOption = None,
 ) -> None:
-    """Show the clauses hybrid retrieval (dense + BM25) finds for a question."""
+    """Show the clauses the answer reads for a question: hybrid retrieval (dense + BM25), a heading's clauses after it."""
     require_question_or_batch(question, batch)
     from qa.service import PolicyQA
     from qa.settings import load_settings
