@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.core.config import TUNING, AnswerSelection
 from qa.core.dates import resolve_relative_years
-from qa.core.numerals import ENGLISH_ORDINAL, MEASURE_UNITS, cn_to_int, english_quantities, extract_figures, figure_in, numeric_form, states_measure
+from qa.core.numerals import ENGLISH_ORDINAL, ENGLISH_UNIT, MEASURE_UNITS, chinese_unit, cn_to_int, english_quantities, extract_figures, figure_in, numeric_form, states_measure
 from qa.core.text import to_simplified
 from qa.core.tokenize import words
 
@@ -108,12 +108,13 @@ def read_question(question: str) -> Asks:
     listing = bool(_LIST_ASKED.search(question))
     counted = _COUNTED.search(question) if listing else None  # 「三大地标商圈…牵头单位是哪个」 asks no list
     count = cn_to_int(counted.group(1)) if counted else None
-    return Asks(years=years, figure=bool(FIGURE_ASKED.search(question)), qualifiers=qualifiers, duration=bool(_DURATION_ASKED.search(question)),
+    measure = _asked_measure(question)  # "what is the most…, in millilitres?" asks for a figure too
+    return Asks(years=years, figure=bool(FIGURE_ASKED.search(question) or measure), qualifiers=qualifiers, duration=bool(_DURATION_ASKED.search(question)),
                 date=bool(_DATE_ASKED.search(question)),
                 responsible=bool(RESPONSIBLE_ASKED.search(question)), listing=listing,
                 count=count if count and 2 <= count <= MAX_LIST_COUNT else None,
                 definition=bool(_DEFINITION_ASKED.search(question)), penalty=bool(_PENALTY_ASKED.search(question)),
-                asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=_asked_measure(question),
+                asked_noun=_asked_noun(question), asked_unit=_asked_unit(question), asked_measure=measure,
                 counts=tuple(tuple(figure_spellings(c, question)) for c in english_quantities(question)))
 
 
@@ -125,7 +126,11 @@ _MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".
 
 def _asked_measure(question: str) -> str:
     found = _MEASURE_ASKED.search(question)
-    return "" if not found else found.group(1) or "元"
+    if found:
+        return found.group(1) or "元"
+    english = re.search(r"\bhow many (?:\w+ )??" + ENGLISH_UNIT.pattern + r"|\bin " + ENGLISH_UNIT.pattern + r"\W*$",
+                        question, re.IGNORECASE)
+    return chinese_unit(english.group(1) or english.group(2)) if english else ""
 
 
 # 「多少标准煤」「多少个工作日」「几座」: the unit or thing a figure is asked in (a measure word alone is none).

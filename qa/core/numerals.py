@@ -198,13 +198,32 @@ def quantities(sentence: str) -> tuple[str, ...]:
 
 
 # Units an amount is stated in: money, mass, length, area, volume, power. A question asking 「多少亿元」
-# is answered by an amount in 元, not by any figure of the sentence (a line number, a year).
-MEASURE_UNITS = ("元", "吨", "平方公里", "平方米", "公里", "千米", "公顷", "亩", "千瓦", "立方米", "千克", "公斤")
+# is answered by an amount in 元, not by any figure of the sentence (a line number, a year); one
+# asking 「多少公顷」 by an area in any unit (a plan counts farmland in 亩), so units go by dimension.
+_DIMENSIONS = (("元",), ("吨", "千克", "公斤"), ("平方公里", "平方米", "公顷", "亩"), ("公里", "千米"),
+               ("立方米", "毫升", "升"), ("千瓦", "兆瓦"))
+MEASURE_UNITS = tuple(unit for dimension in _DIMENSIONS for unit in dimension)
+# The same units as an English question names them ("how many hectares", "…, in millilitres?").
+ENGLISH_UNITS = {"square kilometre": "平方公里", "square metre": "平方米", "hectare": "公顷", "mu": "亩",
+                 "tonne": "吨", "ton": "吨", "kilogram": "千克", "kilometre": "公里", "cubic metre": "立方米",
+                 "litre": "升", "millilitre": "毫升", "kilowatt": "千瓦", "megawatt": "兆瓦"}
+ENGLISH_UNIT = re.compile(r"\b(" + "|".join(sorted((u.replace("metre", "met(?:re|er)").replace("litre", "lit(?:re|er)")
+                                                    for u in ENGLISH_UNITS), key=len, reverse=True)) + r")s?\b",
+                          re.IGNORECASE)
+
+
+def chinese_unit(english: str) -> str:
+    """'hectares' → 公顷, 'Millilitres' → 毫升 (a spelling ENGLISH_UNIT matched)."""
+    singular = re.sub(r"s$", "", english.lower()).replace("meter", "metre").replace("liter", "litre")
+    return ENGLISH_UNITS.get(singular, "")
 
 
 def states_measure(text: str, unit: str) -> bool:
-    """Does `text` state an amount in `unit` (5000万元 and 五千元 are in 元, 2.5万吨 in 吨)?"""
-    return re.search(rf"\d(?:\.\d+)?(?:万亿|亿|万|千|百)?(?:美|港)?{re.escape(unit)}", numeric_form(text)) is not None
+    """Does `text` state an amount in `unit`, or in another unit of its dimension (5000万元 and
+    五千元 are in 元, 2.5万吨 in 吨; 1200亩 answers a question in 公顷)?"""
+    same = next((d for d in _DIMENSIONS if unit in d), (unit,))
+    units = "|".join(re.escape(u) for u in sorted(same, key=len, reverse=True))
+    return re.search(rf"\d(?:\.\d+)?(?:万亿|亿|万|千|百)?(?:美|港)?(?:{units})", numeric_form(text)) is not None
 
 
 def _arabicised(text: str) -> str:

@@ -53,3 +53,23 @@ def test_a_rate_in_words_is_a_figure_equal_to_its_percentage():
     assert numeric_form("降低百分之三点五，不超过千分之五") == "降低3.5%,不超过5‰"
     assert figure_in("3%", "征收率为百分之三") and figure_in("百分之十五", "比例提高到15%")
     assert not figure_in("5%", "征收率为百分之三")
+
+
+def test_an_amount_in_another_unit_of_the_asked_dimension_states_the_measure():
+    from qa.core.numerals import states_measure
+
+    assert states_measure("永久基本农田保护面积12万亩", "公顷")  # area asked in 公顷, stated in 亩
+    assert states_measure("每次采集不超过400毫升", "毫升") and states_measure("日供水5万立方米", "升")
+    assert not states_measure("可以并处十万元以下的罚款", "毫升")  # money is no volume
+    assert not states_measure("新建公园绿地100平方米", "公里")  # an area is no length
+
+
+def test_an_english_question_names_its_unit():
+    from qa.answer.asks import read_question
+
+    asked = {q: read_question(q).asked_measure for q in (
+        "How many hectares of farmland are protected?", "What is the most blood a donor may give, in millilitres?",
+        "How many square kilometers does the zone cover?", "How much subsidy per kilowatt is paid?",
+        "How many days does the review take?")}
+    assert list(asked.values()) == ["公顷", "毫升", "平方公里", "元", ""]
+    assert read_question("What is the most blood a donor may give, in millilitres?").figure  # a figure is asked

@@ -566,3 +566,12 @@ def test_the_words_naming_a_document_are_no_premise_of_the_question():
     draft = ANSWERER.answer(question, items_of(works, plan), documents=named, topic="对既有建筑节能改造分别提出了什么要求？")
     assert not draft.refused and "100万平方米" in draft.text and "超低能耗建筑" in draft.text
     assert ANSWERER.answer(question, items_of(works, plan)).evidence.unsupported_premises == ("十五五",)
+
+
+def test_an_amount_asked_in_a_unit_needs_a_sentence_stating_that_dimension():
+    fine = clause("b", ("第十八条",), "第十八条 血站出售无偿献血的血液的，可以并处十万元以下的罚款。", 18)
+    assert ANSWERER.answer("What is the most blood a donor may give each time, in millilitres?", items_of(fine),
+                           language="en").refused  # a fine in 元 is no volume
+    farmland = clause("t", ("三、",), "三、严守耕地保护红线，永久基本农田保护面积不低于12万亩。", 3)
+    draft = ANSWERER.answer("永久基本农田保护面积是多少公顷？", items_of(farmland))
+    assert not draft.refused and "12万亩" in draft.text  # an area asked in 公顷, stated in 亩
