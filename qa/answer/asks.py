@@ -120,7 +120,10 @@ def read_question(question: str) -> Asks:
 
 _MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
                             # "what fine can a factory face", "how much is the subsidy": an amount of money
-                            r"|\bwhat (?:fine|amount of (?:money|funding|subsid))|\bhow much (?:\w+ ){0,3}?(?:fine|fee|subsid|compensation|cost|pay|money|fund|invest|allowance|reward|bonus|deposit))",
+                            r"|\bwhat (?:fine|amount of (?:money|funding|subsid))|\bhow much (?:\w+ ){0,3}?(?:fine|fee|subsid|compensation|cost|pay|money|fund|invest|allowance|reward|bonus|deposit)"
+                            # "what is the total investment in Line 27": an amount of money, not the line's number
+                            r"|\bwhat (?:is |are |was )?(?:the |its |their )?(?:\w+ ){0,2}?(?:investment|funding|cost|fee|subsidy)s?\b"
+                            r"(?!\s+(?:rate|ratio|share|growth|percentage|standard|polic|scheme|mechanism)))",
                             re.IGNORECASE)
 
 

@@ -191,10 +191,18 @@ def extract_figures(sentence: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# A number that names rather than counts: a box, table, figure or annex (专栏3, 表1, 附件2), a
+# metro line or a document number (十八号线, 5号文). Like a plan's name it answers no 多少.
+_NAMING_NUMBER = re.compile(r"(?:专栏|附表|附图|附件|(?<![代发列报])表|(?<![地蓝构试企意])图)\s*[0-9０-９一二三四五六七八九十]+"
+                            r"|[0-9０-９一二三四五六七八九十百]+号(?:线|楼|文|令)")
+
+
 def quantities(sentence: str) -> tuple[str, ...]:
     """The figures of a sentence that are amounts or counts: not a plan's name (十四五), which is
-    a figure for verification (a wrong plan name is a wrong fact) but answers no 多少."""
-    return tuple(f for f in extract_figures(sentence) if any(ch.isdigit() for ch in numeric_form(f)))
+    a figure for verification (a wrong plan name is a wrong fact) but answers no 多少, nor a
+    number that names a box, a table or a metro line."""
+    counted = _NAMING_NUMBER.sub("，", sentence)
+    return tuple(f for f in extract_figures(counted) if any(ch.isdigit() for ch in numeric_form(f)))
 
 
 # Units an amount is stated in: money, mass, length, area, volume, power. A question asking 「多少亿元」

@@ -73,3 +73,12 @@ def test_an_english_question_names_its_unit():
         "How many days does the review take?")}
     assert list(asked.values()) == ["公顷", "毫升", "平方公里", "元", ""]
     assert read_question("What is the most blood a donor may give, in millilitres?").figure  # a figure is asked
+
+
+def test_a_number_that_names_a_box_a_table_or_a_metro_line_counts_nothing():
+    from qa.core.numerals import quantities
+
+    assert quantities("专栏3加快航运贸易领域数字化建设") == () and quantities("见表1和附件2") == ()
+    assert quantities("助推轨道五号线一期、十八号线、二十七号线建成运营") == ()
+    assert quantities("总投资120亿元（见表3），新建线路2条") == ("120亿", "2")  # the amounts stay
+    assert quantities("选出代表3人") == ("3",)  # 代表 is no table

@@ -575,3 +575,11 @@ def test_an_amount_asked_in_a_unit_needs_a_sentence_stating_that_dimension():
     farmland = clause("t", ("三、",), "三、严守耕地保护红线，永久基本农田保护面积不低于12万亩。", 3)
     draft = ANSWERER.answer("永久基本农田保护面积是多少公顷？", items_of(farmland))
     assert not draft.refused and "12万亩" in draft.text  # an area asked in 公顷, stated in 亩
+
+
+def test_an_investment_asked_in_english_is_not_answered_by_a_line_number():
+    lines = clause("y", ("三、",), "三、助推轨道五号线一期、十八号线、二十七号线建成运营。", 3)
+    assert ANSWERER.answer("What is the total investment in Metro Line 27?", items_of(lines), language="en").refused
+    cost = clause("y", ("四、",), "四、轨道交通二十七号线总投资约300亿元。", 4)
+    draft = ANSWERER.answer("What is the total investment in Metro Line 27?", items_of(lines, cost), language="en")
+    assert not draft.refused and "300亿元" in draft.text
