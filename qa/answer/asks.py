@@ -118,19 +118,21 @@ def read_question(question: str) -> Asks:
                 counts=tuple(tuple(figure_spellings(c, question)) for c in english_quantities(question)))
 
 
-_MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
+_MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")(?<!人(?=民))|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
                             # "what fine can a factory face", "how much is the subsidy": an amount of money
                             r"|\bwhat (?:fine|amount of (?:money|funding|subsid))|\bhow much (?:\w+ ){0,3}?(?:fine|fee|subsid|compensation|cost|pay|money|fund|invest|allowance|reward|bonus|deposit)"
                             # "what is the total investment in Line 27": an amount of money, not the line's number
                             r"|\bwhat (?:is |are |was )?(?:the |its |their )?(?:\w+ ){0,2}?(?:investment|funding|cost|fee|subsidy)s?\b"
-                            r"(?!\s+(?:rate|ratio|share|growth|percentage|standard|polic|scheme|mechanism)))",
+                            r"(?!\s+(?:rate|ratio|share|growth|percentage|standard|polic|scheme|mechanism)))"
+                            # "what resident population…", "a ceiling on the population": a number of people
+                            r"|\b(population)\b(?!\s+(?:density|growth|ageing|aging|structure|rate|share))",
                             re.IGNORECASE)
 
 
 def _asked_measure(question: str) -> str:
     found = _MEASURE_ASKED.search(question)
     if found:
-        return found.group(1) or "元"
+        return found.group(1) or ("人" if found.group(3) else "元")
     english = re.search(r"\bhow many (?:\w+ )??" + ENGLISH_UNIT.pattern + r"|\bin " + ENGLISH_UNIT.pattern + r"\W*$",
                         question, re.IGNORECASE)
     return chinese_unit(english.group(1) or english.group(2)) if english else ""

@@ -209,7 +209,7 @@ def quantities(sentence: str) -> tuple[str, ...]:
 # is answered by an amount in 元, not by any figure of the sentence (a line number, a year); one
 # asking 「多少公顷」 by an area in any unit (a plan counts farmland in 亩), so units go by dimension.
 _DIMENSIONS = (("元",), ("吨", "千克", "公斤"), ("平方公里", "平方米", "公顷", "亩"), ("公里", "千米"),
-               ("立方米", "毫升", "升"), ("千瓦", "兆瓦"))
+               ("立方米", "毫升", "升"), ("千瓦", "兆瓦"), ("人",))
 MEASURE_UNITS = tuple(unit for dimension in _DIMENSIONS for unit in dimension)
 # The same units as an English question names them ("how many hectares", "…, in millilitres?").
 ENGLISH_UNITS = {"square kilometre": "平方公里", "square metre": "平方米", "hectare": "公顷", "mu": "亩",

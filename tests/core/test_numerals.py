@@ -70,8 +70,8 @@ def test_an_english_question_names_its_unit():
     asked = {q: read_question(q).asked_measure for q in (
         "How many hectares of farmland are protected?", "What is the most blood a donor may give, in millilitres?",
         "How many square kilometers does the zone cover?", "How much subsidy per kilowatt is paid?",
-        "How many days does the review take?")}
-    assert list(asked.values()) == ["公顷", "毫升", "平方公里", "元", ""]
+        "How many days does the review take?", "What resident population does the plan aim for?", "罚款多少人民币？")}
+    assert list(asked.values()) == ["公顷", "毫升", "平方公里", "元", "", "人", ""]
     assert read_question("What is the most blood a donor may give, in millilitres?").figure  # a figure is asked
 
 

@@ -583,3 +583,12 @@ def test_an_investment_asked_in_english_is_not_answered_by_a_line_number():
     cost = clause("y", ("四、",), "四、轨道交通二十七号线总投资约300亿元。", 4)
     draft = ANSWERER.answer("What is the total investment in Metro Line 27?", items_of(lines, cost), language="en")
     assert not draft.refused and "300亿元" in draft.text
+
+
+def test_a_population_is_answered_by_a_number_of_people_not_by_another_count():
+    beds = clause("s", ("五、",), "五、到2030年认知障碍照护床位数达到2.5万张。", 5)
+    question = "What ceiling on the resident population does the plan set for 2030?"
+    assert ANSWERER.answer(question, items_of(beds), language="en").refused
+    people = clause("s", ("一、",), "一、到2030年常住人口规模控制在2500万人左右。", 1)
+    draft = ANSWERER.answer(question, items_of(beds, people), language="en")
+    assert not draft.refused and "2500万人" in draft.text
