@@ -51,7 +51,7 @@ from qa.answer.terms import Weights, content_terms, coverage, held, uniform
 from qa.core.config import TUNING, AnswerSelection, RefusalThresholds
 from qa.core.dates import resolve_relative_years
 from qa.core.ids import ancestors
-from qa.core.messages import refusal_notice, refusal_phrase
+from qa.core.messages import amount_in, refusal_notice, refusal_phrase
 from qa.core.numerals import numeric_form, quantities
 from qa.core.text import abbreviates, sentences, to_search_text
 from qa.core.types import Clause, ContextItem, EvidenceStrength
@@ -335,6 +335,9 @@ class ExtractiveAnswerer:
         context clause holds, else what the best sentence lacks. A false premise has its own notice."""
         premises = set(evidence.unsupported_premises if evidence else ())  # named in a notice of their own
         missing = [t for t in _absent_terms(question, items, shelf) if t not in premises]
+        measure = read_question(question).asked_measure
+        if evidence and evidence.asks_figure and not evidence.has_figure and measure:  # "the total investment": no sum in 元
+            missing.insert(0, amount_in(measure, language))
         missing += list(evidence.unknown_places if evidence else ())
         if not missing and not premises and ranked:
             found = found or self._strength(question, {ranked[0].item.n: ranked[0].sentence}, shelf)

@@ -69,6 +69,17 @@ def answer_state(refused: bool, verified: bool, level: str = "", language: Langu
     return f"{checked} · {match[0] if en else match[1]}"
 
 
+_UNIT_IN_ENGLISH = {"元": "yuan", "人": "people", "吨": "tonnes", "平方公里": "square kilometres", "公顷": "hectares",
+                    "亩": "mu", "公里": "kilometres", "千瓦": "kilowatts", "毫升": "millilitres", "立方米": "cubic metres"}
+
+
+def amount_in(unit: str, language: Language | str) -> str:
+    """How a refusal names the amount the question asked for and no clause stated: 「以元计的数额」."""
+    if language == Language.EN:
+        return f"an amount in {unit} ({_UNIT_IN_ENGLISH[unit]})" if unit in _UNIT_IN_ENGLISH else f"an amount in {unit}"
+    return f"以{unit}计的数额"
+
+
 def refusal_notice(missing: Sequence[str], language: Language | str) -> str:
     """What a refusal did not find, so it is never silent: the question's words, years or
     figures that no retrieved clause holds (or that no sentence holds together)."""

@@ -579,7 +579,9 @@ def test_an_amount_asked_in_a_unit_needs_a_sentence_stating_that_dimension():
 
 def test_an_investment_asked_in_english_is_not_answered_by_a_line_number():
     lines = clause("y", ("三、",), "三、助推轨道五号线一期、十八号线、二十七号线建成运营。", 3)
-    assert ANSWERER.answer("What is the total investment in Metro Line 27?", items_of(lines), language="en").refused
+    refused = ANSWERER.answer("What is the total investment in Metro Line 27?", items_of(lines), language="en")
+    assert refused.refused and "an amount in 元 (yuan)" in refused.notice  # the refusal says what was missing
+    assert "以元计的数额" in ANSWERER.answer("二十七号线总投资多少亿元？", items_of(lines)).notice
     cost = clause("y", ("四、",), "四、轨道交通二十七号线总投资约300亿元。", 4)
     draft = ANSWERER.answer("What is the total investment in Metro Line 27?", items_of(lines, cost), language="en")
     assert not draft.refused and "300亿元" in draft.text
