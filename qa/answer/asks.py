@@ -118,7 +118,8 @@ def read_question(question: str) -> Asks:
                 counts=tuple(tuple(figure_spellings(c, question)) for c in english_quantities(question)))
 
 
-_MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(MEASURE_UNITS) + r")(?<!人(?=民))|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
+# 「多少人」 asks people, 「多少人民币」 money (and asks no unit here)
+_MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(u if u != "人" else "人(?!民)" for u in MEASURE_UNITS) + r")|(多少钱|\bhow much money\b|\bhow many yuan\b|\b(?:maximum|minimum|highest|lowest) fine\b"
                             # "what fine can a factory face", "how much is the subsidy": an amount of money
                             r"|\bwhat (?:fine|amount of (?:money|funding|subsid))|\bhow much (?:\w+ ){0,3}?(?:fine|fee|subsid|compensation|cost|pay|money|fund|invest|allowance|reward|bonus|deposit)"
                             # "what is the total investment in Line 27": an amount of money, not the line's number
@@ -129,12 +130,16 @@ _MEASURE_ASKED = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".
                             re.IGNORECASE)
 
 
+# "how many hectares…", "…, in millilitres?": the unit an English question asks its amount in
+_UNIT_ASKED = re.compile(r"\bhow many (?:\w+ )??" + ENGLISH_UNIT.pattern + r"|\bin " + ENGLISH_UNIT.pattern + r"\W*$",
+                         re.IGNORECASE)
+
+
 def _asked_measure(question: str) -> str:
     found = _MEASURE_ASKED.search(question)
     if found:
         return found.group(1) or ("人" if found.group(3) else "元")
-    english = re.search(r"\bhow many (?:\w+ )??" + ENGLISH_UNIT.pattern + r"|\bin " + ENGLISH_UNIT.pattern + r"\W*$",
-                        question, re.IGNORECASE)
+    english = _UNIT_ASKED.search(question)
     return chinese_unit(english.group(1) or english.group(2)) if english else ""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qa.core.numerals import english_unit_name
 from qa.core.types import OFFLINE_BACKEND, Language
 
 # The fixed phrase of an answer that finds nothing: prompts ask the model for it verbatim, a
@@ -69,14 +70,11 @@ def answer_state(refused: bool, verified: bool, level: str = "", language: Langu
     return f"{checked} · {match[0] if en else match[1]}"
 
 
-_UNIT_IN_ENGLISH = {"元": "yuan", "人": "people", "吨": "tonnes", "平方公里": "square kilometres", "公顷": "hectares",
-                    "亩": "mu", "公里": "kilometres", "千瓦": "kilowatts", "毫升": "millilitres", "立方米": "cubic metres"}
-
-
 def amount_in(unit: str, language: Language | str) -> str:
     """How a refusal names the amount the question asked for and no clause stated: 「以元计的数额」."""
     if language == Language.EN:
-        return f"an amount in {unit} ({_UNIT_IN_ENGLISH[unit]})" if unit in _UNIT_IN_ENGLISH else f"an amount in {unit}"
+        name = english_unit_name(unit)
+        return f"an amount in {unit} ({name})" if name else f"an amount in {unit}"
     return f"以{unit}计的数额"
 
 

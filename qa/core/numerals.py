@@ -226,12 +226,27 @@ def chinese_unit(english: str) -> str:
     return ENGLISH_UNITS.get(singular, "")
 
 
+def english_unit_name(unit: str) -> str:
+    """公顷 → 'hectares', 元 → 'yuan'; '' for a unit with no English name here."""
+    if unit in ("元", "人"):
+        return "yuan" if unit == "元" else "people"
+    name = next((english for english, chinese in ENGLISH_UNITS.items() if chinese == unit), "")
+    return name if name in ("", "mu") else f"{name}s"
+
+
+def _amount_pattern(dimension: tuple[str, ...]) -> re.Pattern:
+    units = "|".join(re.escape(u) for u in sorted(dimension, key=len, reverse=True))
+    return re.compile(rf"\d(?:\.\d+)?(?:万亿|亿|万|千|百)?(?:美|港)?(?:{units})")
+
+
+_AMOUNT_IN = {unit: _amount_pattern(dimension) for dimension in _DIMENSIONS for unit in dimension}
+
+
 def states_measure(text: str, unit: str) -> bool:
     """Does `text` state an amount in `unit`, or in another unit of its dimension (5000万元 and
     五千元 are in 元, 2.5万吨 in 吨; 1200亩 answers a question in 公顷)?"""
-    same = next((d for d in _DIMENSIONS if unit in d), (unit,))
-    units = "|".join(re.escape(u) for u in sorted(same, key=len, reverse=True))
-    return re.search(rf"\d(?:\.\d+)?(?:万亿|亿|万|千|百)?(?:美|港)?(?:{units})", numeric_form(text)) is not None
+    pattern = _AMOUNT_IN.get(unit) or _amount_pattern((unit,))
+    return pattern.search(numeric_form(text)) is not None
 
 
 def _arabicised(text: str) -> str:

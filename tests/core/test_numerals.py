@@ -1,6 +1,7 @@
 import pytest
 
-from qa.core.numerals import amount, cn_to_int, extract_figures, figure_in, numeric_form
+from qa.answer.asks import read_question
+from qa.core.numerals import amount, cn_to_int, extract_figures, figure_in, numeric_form, quantities, states_measure
 
 
 @pytest.mark.parametrize("numeral, value", [
@@ -56,8 +57,6 @@ def test_a_rate_in_words_is_a_figure_equal_to_its_percentage():
 
 
 def test_an_amount_in_another_unit_of_the_asked_dimension_states_the_measure():
-    from qa.core.numerals import states_measure
-
     assert states_measure("永久基本农田保护面积12万亩", "公顷")  # area asked in 公顷, stated in 亩
     assert states_measure("每次采集不超过400毫升", "毫升") and states_measure("日供水5万立方米", "升")
     assert not states_measure("可以并处十万元以下的罚款", "毫升")  # money is no volume
@@ -65,8 +64,6 @@ def test_an_amount_in_another_unit_of_the_asked_dimension_states_the_measure():
 
 
 def test_an_english_question_names_its_unit():
-    from qa.answer.asks import read_question
-
     asked = {q: read_question(q).asked_measure for q in (
         "How many hectares of farmland are protected?", "What is the most blood a donor may give, in millilitres?",
         "How many square kilometers does the zone cover?", "How much subsidy per kilowatt is paid?",
@@ -76,8 +73,6 @@ def test_an_english_question_names_its_unit():
 
 
 def test_a_number_that_names_a_box_a_table_or_a_metro_line_counts_nothing():
-    from qa.core.numerals import quantities
-
     assert quantities("专栏3加快航运贸易领域数字化建设") == () and quantities("见表1和附件2") == ()
     assert quantities("助推轨道五号线一期、十八号线、二十七号线建成运营") == ()
     assert quantities("总投资120亿元（见表3），新建线路2条") == ("120亿", "2")  # the amounts stay
