@@ -17,8 +17,10 @@ from pathlib import Path
 from qa.core.tokenize import word_frequency
 
 MAX_PHRASE_WORDS = 4
-INDEX_VERSION = 8  # bump when the index's layout or _sense_keys changes, so old caches are not read
-_CANDIDATES_PER_SENSE = 10  # kept in the index, for `clauses_of` to choose from
+INDEX_VERSION = 9  # bump when the index's layout or _sense_keys changes, so old caches are not read
+# Kept in the index: the commonest ten are weighed by the words' clauses (`clauses_of`), the
+# rest only when the clauses nearest the question by meaning hold them.
+_CANDIDATES_PER_SENSE = 40
 NAMES = "\x00names"  # key of the proper-name table inside the pickled index
 ENGLISH_NAMES = "\x00english names"  # proper nouns by their one-word English name ("iran" → 伊朗)
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")

@@ -37,6 +37,7 @@ from qa.retrieve.figures import figure_spellings
 from qa.retrieve.rerank import rerank
 
 SOURCES = ("dense", "bm25")
+_CONTEXT_CLAUSES = 20  # the dense hits whose words choose among an English term's translations
 _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
@@ -80,7 +81,8 @@ class Searching:
             words = without_mentions(prepared.search_text, mentions) if mentions else prepared.search_text
             words = words if _WORD.search(words) else prepared.search_text  # the question was only the name
             titles = [meta.title for meta in self.reader.documents() if meta.doc_id in named]
-            bm25 = self.reader.bm25_search(self.keyword_text(question, words, titles), depth, filters)
+            near = [clause.text for clause, _ in dense[:_CONTEXT_CLAUSES]]
+            bm25 = self.reader.bm25_search(self.keyword_text(question, words, titles, near), depth, filters)
         fused = rerank(fuse(dense, bm25, self.fusion), question, named,
                        self.fusion.named_document_bonus, self.fusion.answer_type_bonus, self.fusion.note_penalty)
         # Twice k candidates, so that a slot a duplicate (the same law as .docx and .pdf) would
@@ -89,26 +91,33 @@ class Searching:
         texts = whole_texts(self.reader, [hit.clause for hit in hits])
         return drop_duplicate_hits(replace(hit, text=texts[hit.clause.base_id]) for hit in hits)[:k]
 
-    def keyword_text(self, question: str, search_text: str, named_titles: Sequence[str] = ()) -> str:
+    def keyword_text(self, question: str, search_text: str, named_titles: Sequence[str] = (),
+                     near: Sequence[str] | None = None) -> str:
         """What BM25 searches: the question, with its figures also spelt the other way (16 and
         十六), plus Chinese words for an English question's terms — but not the words that only
         name a document it names ("Jiangmen dust pollution regulation" → 江门, 扬尘污染, 条例),
         as the Chinese question's document names are left out."""
         search_text = " ".join([search_text, *figure_spellings(search_text)])
-        terms = self.chinese_terms(question)
+        terms = self.chinese_terms(question, near)
         kept = [t for t in terms if not any(t in title for title in named_titles)]
         return " ".join([search_text, *(kept or terms)])
 
-    def chinese_terms(self, question: str) -> list[str]:
-        """The Chinese words for an English question's terms; [] for any other question."""
+    def chinese_terms(self, question: str, near: Sequence[str] | None = None) -> list[str]:
+        """The Chinese words for an English question's terms; [] for any other question. `near`:
+        the texts of the clauses the dense retriever finds for it (searched here when not given),
+        which choose among a term's several translations."""
         if question_language(question) is not Language.EN:
             return []
         from qa.retrieve.english_terms import chinese_terms
 
+        if near is None and "dense" in self.sources:
+            vector = self.embedder.embed_query(prepare_question(question, self.max_question_chars).search_text)
+            near = [clause.text for clause, _ in self.reader.dense_search(vector, _CONTEXT_CLAUSES)]
         titles = [meta.title for meta in self.reader.documents()]
         # Which clauses hold each candidate word: a translation none holds gives its place to another.
         return chinese_terms(question, titles, _folder(self.english_cache),
-                             clauses_of=lambda word: [c.base_id for c, _ in self.reader.bm25_search(word, 50)])
+                             clauses_of=lambda word: [c.base_id for c, _ in self.reader.bm25_search(word, 50)],
+                             context=near or ())
 
     def english_places(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
         """The names an English question gives, with their Chinese spellings; [] for any other."""

@@ -80,10 +80,23 @@ def _documents_with(holdings: dict[str, set[str]]):
 
 def test_a_sense_the_documents_never_use_gives_way_to_one_they_do(cache_dir):
     senses = english_terms._senses(str(cache_dir))["doctor"]
-    rare = senses[-1]  # the dictionary's last choice, present in this corpus alone
+    rare = senses[min(len(senses), 10) - 1]  # the last of the commonest ten, present in this corpus alone
     assert chinese_terms("doctor", cache_dir=cache_dir, clauses_of=_documents_with({rare: {"c1"}})) == [rare]
     # a phrase none of whose words occur gives way to its shorter parts instead of adding nothing
     assert chinese_terms("doctor", cache_dir=cache_dir, clauses_of=_documents_with({})) == []
+
+
+def test_the_sense_the_clauses_nearest_by_meaning_hold_comes_first_even_a_rare_one(cache_dir):
+    senses = english_terms._senses(str(cache_dir))["plan"]
+    assert len(senses) > 12
+    rare = senses[12]  # beyond the commonest ten the dictionary's order weighs
+    holdings = {word: {"c1"} for word in senses}  # every sense occurs somewhere in the corpus
+    near = [f"本{rare}自发布之日起施行。", f"{rare}的编制", "其他条款"]
+    assert rare not in chinese_terms("plan", cache_dir=cache_dir, clauses_of=_documents_with(holdings))
+    assert chinese_terms("plan", cache_dir=cache_dir, clauses_of=_documents_with(holdings), context=near)[0] == rare
+    # a word the nearest clauses hold but no clause of the index does cannot help the keyword search
+    assert rare not in chinese_terms("plan", cache_dir=cache_dir, clauses_of=_documents_with({senses[0]: {"c1"}}),
+                                     context=near)
 
 
 def test_of_several_senses_the_one_found_beside_the_other_terms_comes_first(cache_dir):

@@ -121,6 +121,16 @@ def test_english_question_works_through_the_embedder(built_service):
     assert any("1484" in h.text for h in hits)
 
 
+def test_an_english_terms_chinese_words_are_chosen_by_the_clauses_the_embedder_finds(built_service):
+    search = built_service._search
+    question = "What is the spatial structure of the Tianfu New Area?"
+    near = [clause.text for clause, _ in search.reader.dense_search(search.embedder.embed_query(question), 20)]
+    chosen, blind = search.chinese_terms(question), search.chinese_terms(question, near=[])
+    assert chosen == search.chinese_terms(question, near=near)  # searched for when not given
+    brought = [word for word in chosen if word not in blind]
+    assert brought and all(any(word in text for text in near) for word in brought)
+
+
 def test_langchain_interface_returns_documents_with_metadata(built_service):
     retriever = built_service.retriever
     documents = retriever.invoke("营造良好创新生态")
