@@ -164,7 +164,8 @@ class AnswerSelection:
     # turned right at 0.2, none of the five dev sets lost a key fact or a gold citation).
     listed_items_bonus: float = 0.2
     # A second quote must bring this IDF-weighted share of the question's words that the best one
-    # lacks (not merely any word) — for a Chinese question; an English one keeps any (extractive.py).
+    # lacks (not merely any word) — for a Chinese question, and an English one whose best sentence
+    # is in the retriever's first clause; any other English one keeps any (extractive.py).
     # Dev, Chinese answerable questions of default / realdocs / realdocs2 / realdocs3 / laws
     # (2026-12-02): 0 → citations .910/.926/.933/.838/.932, key facts .924/.907/.910/.789/.896;
     # 0.1 → citations .919/.934/.944/.858/.932, key facts .916/.893/.910/.789/.896;

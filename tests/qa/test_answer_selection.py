@@ -316,6 +316,18 @@ def test_an_english_question_chooses_its_sentence_by_its_translated_words():
     assert translated.answer(zh, items).text == plain.answer(zh, items).text  # a Chinese question is untouched
 
 
+def test_an_english_answer_hedges_with_a_second_clause_only_when_the_retrievers_first_is_not_quoted():
+    words = ["森林", "覆盖率", "全市", "提高", "生态", "屏障", "绿色", "水平", "稳步", "廊道"]
+    best = clause("d", ("一、",), "全市森林覆盖率稳步提高，绿色生态水平稳步提高，建成生态廊道。", 1)
+    other = clause("d", ("二、",), "筑牢绿色生态屏障，全市森林覆盖率稳步提高。", 2)
+    answerer = ExtractiveAnswerer(translate=lambda q: words)
+    question = "What does the plan say about forest coverage and the green ecological barrier?"
+    agreed = answerer.answer(question, items_of(best, other), language="en")
+    assert list(agreed.quotes) == [1]  # the best sentence is in the first clause: one quote
+    hedged = answerer.answer(question, items_of(other, best), language="en")
+    assert sorted(hedged.quotes) == [1, 2] and "屏障" in hedged.text  # the best is not: the first hedges
+
+
 def test_pointing_words_and_a_year_glued_to_the_next_word_are_not_topic_words():
     from qa.answer.terms import content_terms
 
