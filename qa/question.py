@@ -28,6 +28,15 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _WORD_CHAR = re.compile(r"\w")
 _EXAMPLE = "营造良好创新生态"
+# 「有几个方面？」 asks for the list; 「有几个能行人的安全出口」 counts a named thing.
+_LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种](?=方面|[？?呢吗，,。]|$|分别)|"
+                         r"哪[一二三四五六七八九十两\d]+[个项条方面类大种级步]|\b(?:list|what are)\b"
+                         # "Which groups…", "which key technologies…" ask for several; "which organisation is…",
+                         # "which tariff applies to…" one: a plural noun within three words of which (not a
+                         # verb in -s: "is", "does", nor one its object or preposition follows).
+                         r"|\b(?:which|what) (?:[\w-]+ ){0,2}(?!(?:is|was|has|does|this|its|thus|plus|bus|status|gas)\b)"
+                         r"[a-z]{2,}(?<!ss)(?<!us)s(?:'|\b(?!\s+(?:to|for|on|the|a|an|its|their|with)\b))",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -99,3 +108,9 @@ def as_filters(value: Filters | Mapping | None) -> Filters | None:
             item = (item,) if isinstance(item, str) else tuple(item or ())
         given[key] = item if item is not None else ""
     return Filters(**given)
+
+
+def asks_for_list(question: str) -> bool:
+    """「有哪些」「哪几项」「哪三个」, "which measures…": the question asks for the items of a list,
+    which the retriever brings in under their heading and the answerer quotes whole."""
+    return bool(_LIST_ASKED.search(question))

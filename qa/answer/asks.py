@@ -17,6 +17,7 @@ from qa.core.dates import resolve_relative_years
 from qa.core.numerals import ENGLISH_ORDINAL, ENGLISH_UNIT, MEASURE_UNITS, chinese_unit, cn_to_int, english_quantities, extract_figures, figure_in, numeric_form, states_measure
 from qa.core.text import to_simplified
 from qa.core.tokenize import words
+from qa.question import asks_for_list
 
 # A measure qualified per head, per area, per year…: 人均地区生产总值 is not 地区生产总值.
 MEASURE_QUALIFIERS = ("人均", "地均", "楼均", "户均", "亩均", "年均", "日均", "月均")
@@ -71,15 +72,6 @@ _PENALTY_ASKED = re.compile(r"罚|处分|法律责任|后果|\b(?:fine|penalt)",
 PENALTY = re.compile(r"罚款|罚金|罚锾|并处|处以?[^，,；;。]{0,12}?罚|处分|拘留|吊销|没收")  # 罰鍰: Taiwan's word for a fine
 MAX_LIST_COUNT = 20  # 「十项行动」 counts a list; 「30个以上」 counts things
 _COUNTED = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大|步|方面|类|种|点|件|化)")
-# 「有几个方面？」 asks for the list; 「有几个能行人的安全出口」 counts a named thing.
-_LIST_ASKED = re.compile(r"哪些|哪几|列举|分别是|包括什么|包含什么|有几[个项条方面类种](?=方面|[？?呢吗，,。]|$|分别)|"
-                         r"哪[一二三四五六七八九十两\d]+[个项条方面类大种级步]|\b(?:list|what are)\b"
-                         # "Which groups…", "which key technologies…" ask for several; "which organisation is…",
-                         # "which tariff applies to…" one: a plural noun within three words of which (not a
-                         # verb in -s: "is", "does", nor one its object or preposition follows).
-                         r"|\b(?:which|what) (?:[\w-]+ ){0,2}(?!(?:is|was|has|does|this|its|thus|plus|bus|status|gas)\b)"
-                         r"[a-z]{2,}(?<!ss)(?<!us)s(?:'|\b(?!\s+(?:to|for|on|the|a|an|its|their|with)\b))",
-                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -105,7 +97,7 @@ def read_question(question: str) -> Asks:
     flat = numeric_form(question)
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(flat)))
     qualifiers = tuple(q for q in MEASURE_QUALIFIERS if q in flat or _SAID_AS.get(q, "\0") in flat)
-    listing = bool(_LIST_ASKED.search(question))
+    listing = asks_for_list(question)
     counted = _COUNTED.search(question) if listing else None  # 「三大地标商圈…牵头单位是哪个」 asks no list
     count = cn_to_int(counted.group(1)) if counted else None
     measure = _asked_measure(question)  # "what is the most…, in millilitres?" asks for a figure too

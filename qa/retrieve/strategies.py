@@ -17,6 +17,7 @@ from index.store.chroma import document_matches
 from qa.core.config import TUNING, AnswerSelection, RetrievalStrategy
 from qa.core.errors import NoMatchingDocuments
 from qa.core.types import Citation, Clause, DocumentMeta, Filters, Hit
+from qa.question import asks_for_list
 from qa.retrieve.docnames import document_mentions, without_mentions
 from qa.retrieve.hybrid import HybridSearch, clause_family
 
@@ -69,7 +70,7 @@ class Retrieval:
         mentions = [] if filters and filters.doc_ids else document_mentions(question, documents)
         # Two copies of one law (.docx and .pdf) named by the same words are one document asked about.
         if len({m.text for m in mentions}) < 2:
-            return Retrieved(tuple(self._with_children(self.search(question, k, filters))))
+            return Retrieved(tuple(self._with_children(self.search(question, k, filters), asks_for_list(question))))
         base = filters or Filters()
         each = max(self.strategy.min_hits_per_document, (k or self.retriever.k) // len(mentions))
         topic = without_mentions(question, mentions)
@@ -87,12 +88,15 @@ class Retrieval:
         merged = named + [h for h in hits if h.clause_id not in seen]
         return Retrieved(tuple(merged[: max(k or len(hits), len(named))]))
 
-    def _with_children(self, hits: Sequence[Hit]) -> list[Hit]:
-        """Headings among the best hits bring their clauses in, in document order."""
+    def _with_children(self, hits: Sequence[Hit], listing: bool = False) -> list[Hit]:
+        """Headings among the best hits bring their clauses in, in document order; for a question
+        asking for a list, so does the best hit even with text of its own (「（二）打造“光伏+”典型
+        应用场景」 says what the scenes are for; the scenes are its items)."""
         out, seen = [], {h.clause_id for h in hits}
         for rank, hit in enumerate(hits):
             out.append(hit)
-            if rank < self.strategy.headings_expanded and len(hit.text.strip()) < self.heading_chars:
+            heading = len(hit.text.strip()) < self.heading_chars
+            if rank < self.strategy.headings_expanded and (heading or (listing and rank < self.strategy.list_heads_expanded)):
                 children = [h for h in self.family(hit.clause_id)
                             if h.clause.parent_id == hit.clause_id and h.clause_id not in seen]
                 children = children[: self.strategy.max_children]

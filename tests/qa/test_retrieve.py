@@ -236,3 +236,23 @@ def test_retrieve_gives_what_the_answer_reads_a_headings_clauses_after_it(built_
     heading = next(n for n, h in enumerate(hits) if h.clause.heading.endswith("基本原则"))
     under = [h for h in hits[heading + 1:] if h.clause.parent_id == hits[heading].clause_id]
     assert len(under) >= 4 and len(hits) == 6
+
+
+def test_a_list_question_brings_in_the_items_under_its_best_hit(built_service):
+    from dataclasses import replace
+
+    question = "渝中区的主要目标有哪些？"
+    hits = built_service.retrieve(question, k=8)
+    head = hits[0]
+    items = [h for h in built_service.retrieval.family(head.clause_id) if h.clause.parent_id == head.clause_id]
+    assert len(head.text) > 50 and len(items) >= 3  # a heading with text of its own, and items under it
+    assert [h.clause_id for h in hits[1:1 + len(items)]] == [h.clause_id for h in items][:7]
+    retrieval = built_service.retrieval
+    strategy = retrieval.strategy
+    try:  # without the rule the items are not what follows the best hit
+        retrieval.strategy = replace(strategy, list_heads_expanded=0)
+        unexpanded = built_service.retrieve(question, k=8)
+    finally:
+        retrieval.strategy = strategy
+    assert unexpanded[0].clause_id == head.clause_id
+    assert [h.clause_id for h in unexpanded[1:4]] != [h.clause_id for h in items[:3]]
