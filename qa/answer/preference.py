@@ -31,6 +31,8 @@ _NOUN_ANNOUNCES = r"(?:主要)?(?:包括|包含|涵盖|有|为|是)[：:]?"
 # case (「对不建设光伏发电系统的交通工程项目，需…」), not by the rule it is the exception to.
 _NEGATED_CASE_ASKED = re.compile(r"(?:如果|假如|若是|要是|若)[^，,。？?]{0,12}?(?:不|未|没有|没)")
 _NEGATED_CASE = re.compile(r"(?:不|未|没有)[^，,。；;！？]{1,15}的")
+# 「本法所称噪音，指…」「“两用物项”是指…」: the term a sentence defines.
+_DEFINED = re.compile(r"(?:所称|所说的?)?([^，,。；;：:]{1,24}?)[，,：:]?(?:是指|指的是|系指|指)")
 # 「按照以下程序办理：」「应当遵守下列规定：」: a sentence announcing the list that follows it.
 _ANNOUNCES_ITEMS = re.compile(r"(?:以下|下列|如下)[^，,。；;：:]{0,8}[：:]$")
 # 「到哪里去办」「在什么地方申请」: answered by a sentence naming a place or an office, not the task.
@@ -52,6 +54,7 @@ class Preference:
     noun: str = ""  # the noun a 哪些 list is of (内容, 措施)
     where: bool = False  # 到哪里办: a place or an office is asked
     negated: bool = False  # 如果不…怎么办: the case of not doing what a rule asks
+    terms: tuple[str, ...] = ()  # the question's topic words (a definition asked: of which)
 
     @classmethod
     def of(cls, question: str, asks: Asks, selection: AnswerSelection = TUNING.answer) -> Preference:
@@ -59,7 +62,7 @@ class Preference:
         listed = _LISTED_NOUN.search(question) if asks.listing else None
         quoted = tuple(_QUOTED_WORD.findall(question)) if asks.listing else ()
         return cls(asks, named, selection, quoted, listed.group(1) if listed else "", bool(_WHERE_ASKED.search(question)),
-                   bool(_NEGATED_CASE_ASKED.search(question)))
+                   bool(_NEGATED_CASE_ASKED.search(question)), tuple(content_terms(question)) if asks.definition else ())
 
     def gives_figure(self, c: Candidate) -> bool:
         said = f"{without_label(c.lead)} {without_label(c.sentence)}"  # 「当日办结」 answers 时限 as 3个工作日 does
@@ -88,6 +91,19 @@ class Preference:
             return s.listed_items_bonus
         return 0.0
 
+    def _states(self, kind: re.Pattern, c: Candidate) -> float:
+        """1 when the sentence states the kind of thing asked; for a definition, 3 when the term it
+        defines is one the question asks about (「本法所称噪音，指…」 for 噪音…怎么界定): that sentence
+        is the answer even where a sentence repeating the law's name holds more of its words."""
+        sentence = to_simplified(c.sentence)
+        if not kind.search(sentence):
+            return 0.0
+        if kind is DEFINES and self.terms:
+            defined = _DEFINED.search(sentence)
+            if defined and any(t in defined.group(1) for t in self.terms):
+                return self.selection.defined_term_weight
+        return 1.0
+
     def prefer(self, found: list[Candidate]) -> list[Candidate]:
         """`found` re-sorted, best first, with the bonuses of what each sentence states."""
         asks = self.asks
@@ -97,7 +113,7 @@ class Preference:
         stating = [kind for asked, kind in ((asks.definition, DEFINES), (asks.penalty, PENALTY),
                                             (self.where, _PLACE_SAID), (self.negated, _NEGATED_CASE)) if asked]
         for kind in stating:
-            states = {id(c): bool(kind.search(to_simplified(c.sentence))) for c in found}
+            states = {id(c): self._states(kind, c) for c in found}
             if any(states.values()):  # none states it: the order above stands
                 found.sort(key=lambda c, states=states: -(c.score + self.selection.stated_kind_bonus * states[id(c)]))
         items = {id(c): self._items_bonus(c) for c in found} if asks.listing else {}

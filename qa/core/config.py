@@ -163,6 +163,10 @@ class AnswerSelection:
     similarity_span: float = 0.2  # …over this span to 0–1
     figure_bonus: float = 0.1  # among near-equal sentences, one with a figure answers 多少
     stated_kind_bonus: float = 0.1  # …and one saying 是指 / a fine answers 指的是什么 / 怎么罚
+    # …times this for a sentence defining a word the question asks about (qa/answer/preference.py):
+    # 「本法所称噪音，指…」 had lost to a duty clause repeating the law's name. Dev (2026-12-02): realdocs3
+    # key facts .812 → .826; default, realdocs, realdocs2, laws and English unchanged.
+    defined_term_weight: float = 3.0
     # …and one listing the items a list question names by a quoted word (五个“全”), by its noun
     # (改哪些内容 → 「改造内容包括A、B、C」) or by a colon (「按照以下程序办理：」): such a sentence often
     # lacks the topic words, which the sentence before it holds (dev: three realdocs3 list questions

@@ -328,6 +328,14 @@ def test_an_english_answer_hedges_with_a_second_clause_only_when_the_retrievers_
     assert sorted(hedged.quotes) == [1, 2] and "屏障" in hedged.text  # the best is not: the first hedges
 
 
+def test_the_sentence_defining_the_asked_term_answers_a_definition_question_over_one_holding_more_words():
+    duties = clause("d", ("4",), "中央主管机关之主管事项如下：一、全国性噪音管制政策之策划。二、全国性噪音管制法规之制定、研议及释示。", 1,
+                    title="环境法规汇编")
+    define = clause("d", ("3",), "本法所称噪音，指超过管制标准之声音。", 2, title="环境法规汇编")
+    draft = ANSWERER.answer("噪音管制法所说的“噪音”是怎么界定的？", items_of(duties, define))
+    assert draft.text.startswith("本法所称噪音，指超过管制标准之声音[2]")
+
+
 def test_pointing_words_and_a_year_glued_to_the_next_word_are_not_topic_words():
     from qa.answer.terms import content_terms
 
