@@ -139,6 +139,7 @@ class ExtractiveAnswerer:
             # A clause's own short headline (「三、2026年工作安排」, its content after it or in the
             # clauses under it) names a topic; unless a list is asked for, it is not what answers.
             short = self.selection.min_quote_chars
+            dated = ""  # the clause's last sentence naming a year: 「2020年是…之年。全市上下要…」 sets it for the next
             for sentence in sentences(item.text):
                 lead = lead_of(sentence, item.text)  # an item is read with the line it hangs on
                 stated = resolve_relative_years(f"{without_label(lead)} {sentence}" if lead else sentence, year)
@@ -148,8 +149,10 @@ class ExtractiveAnswerer:
                 # question: its items are the clauses under it (named_list, sibling_list).
                 listed = asks.listing and item.text.strip() != sentence.strip()
                 headline = not listed and _is_headline(clause, sentence, short) or sentence.rstrip().endswith(("？", "?"))
-                fits = fit(asks, terms, stated, frame, year, self.selection) * (self.selection.headline if headline else 1.0)
+                fits = fit(asks, terms, stated, f"{frame} {dated}", year, self.selection) * (self.selection.headline if headline else 1.0)
                 scored.append(self._candidate(item, sentence, covered, fit=fits, lead=lead))
+                if asks.years and years_in(stated, year):
+                    dated = stated
         scored.sort(key=lambda c: -c.coverage * c.fit)
         if self.embedder is not None and scored:
             top = scored[: self.selection.candidates_to_embed]

@@ -27,6 +27,10 @@ class Library:
 ANSWERER = ExtractiveAnswerer()
 
 
+def answer_of(question: str, *clauses):
+    return ANSWERER.answer(question, items_of(*clauses))
+
+
 def test_a_year_question_quotes_that_years_figure():
     c = clause("d", ("二、主要目标",), "到2025年，全区地区生产总值达到1500亿元。到2027年，全区地区生产总值达到2100亿元。", 1)
     draft = ANSWERER.answer("到2027年全区地区生产总值要达到多少？", items_of(c))
@@ -334,6 +338,17 @@ def test_the_sentence_defining_the_asked_term_answers_a_definition_question_over
     define = clause("d", ("3",), "本法所称噪音，指超过管制标准之声音。", 2, title="环境法规汇编")
     draft = ANSWERER.answer("噪音管制法所说的“噪音”是怎么界定的？", items_of(duties, define))
     assert draft.text.startswith("本法所称噪音，指超过管制标准之声音[2]")
+
+
+def test_a_year_stated_earlier_in_the_clause_dates_the_sentences_after_it():
+    text = ("2020年是全面建成小康社会的收官之年，是实现新时代“三步走”战略第一步目标的关键之年。"
+            "全市上下要坚持稳中求进工作总基调，以“创新提能年”为主题，推动经济社会持续健康发展。")
+    year = clause("d", ("一",), text, 1, title="某市委书记署名文章")
+    other = clause("d", ("二",), "2021年要以“质量提升年”为主题，推动各项工作。", 2, title="某市委书记署名文章")
+    draft = answer_of("文章提出2020年的工作以什么为主题？", year, other)
+    assert not draft.refused and "创新提能年" in draft.text and "质量提升年" not in draft.text
+    # the later year is no answer to the earlier one, whichever comes first
+    assert "创新提能年" not in answer_of("文章提出2021年的工作以什么为主题？", year, other).text
 
 
 def test_pointing_words_and_a_year_glued_to_the_next_word_are_not_topic_words():
