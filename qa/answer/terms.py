@@ -58,16 +58,20 @@ def content_terms(question: str) -> list[str]:
     English question is judged by its figures, Chinese names and embedding similarity). Numerals
 are read first (十五个 → 15个, 一小时 → 1小时), as every text they are matched in is
 (`coverage`), so both spellings meet."""
+    # A Chinese question's Latin acronyms (IC卡, AI赋能, ETC) are written so in the documents too;
+    # not an English question's words, with or without its translated Chinese words beside them.
+    acronyms = len(_LATIN_WORD.findall(question)) <= 2
     terms = [
         t for t in search_words(_YEAR_GLUE.sub(r"\1 ", with_digits(_ASKED_POINT.sub(" ", ENGLISH_ORDINAL.sub(" ", to_search_text(question))))))
-        if re.search(r"[\u3400-\u9fff\d]", t) and t not in _QUESTION_WORDS and not _ASKING.match(t)
-        and not set(t) <= _FUNCTION_CHARS
+        if (re.search(r"[\u3400-\u9fff\d]", t) or acronyms and _ACRONYM.fullmatch(t))
+        and t not in _QUESTION_WORDS and not _ASKING.match(t) and not set(t) <= _FUNCTION_CHARS
     ]
     keep = [t for t in terms if len(t) > 1 or t.isdigit()]
     return list(dict.fromkeys(keep + _translated_words(question, keep) or terms))
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_ACRONYM = re.compile(r"[a-z]{2,6}")  # search text is lower-cased
 _HAN_WORD = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")
 
 

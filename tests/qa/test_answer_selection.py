@@ -351,6 +351,18 @@ def test_a_year_stated_earlier_in_the_clause_dates_the_sentences_after_it():
     assert "创新提能年" not in answer_of("文章提出2021年的工作以什么为主题？", year, other).text
 
 
+def test_a_latin_acronym_in_a_chinese_question_is_one_of_its_words():
+    from qa.answer.terms import content_terms
+
+    paper = clause("d", ("第六十八条",), "第六十八条 采用纸质材料制作居住证的地方，公安机关应当自受理之日起三十日内完成证件制作并发放。", 1)
+    card = clause("d", ("第六十九条",), "第六十九条 采用IC卡材质制作居住证的地方，公安机关应当自受理之日起十五日内完成证件制作并发放。", 2)
+    draft = answer_of("用IC卡做居住证的地方，受理以后多少天内要把证发下去？", paper, card)
+    assert "十五日" in draft.text and "[2]" in draft.text and "三十日" not in draft.text
+    assert "ic" in content_terms("推动AI赋能、IC卡应用有哪些内容？") and "ai" in content_terms("推动AI赋能、IC卡应用有哪些内容？")
+    # an English question's own words are no Chinese question's acronyms, translated words beside them or not
+    assert not [t for t in content_terms("How long is the IC card residence permit valid? 居住证 有效期 居住") if t.isascii()]
+
+
 def test_pointing_words_and_a_year_glued_to_the_next_word_are_not_topic_words():
     from qa.answer.terms import content_terms
 
