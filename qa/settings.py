@@ -143,6 +143,14 @@ class Settings(BaseSettings):
     def tuning(self) -> Tuning:
         return load_tuning(self.corpus_dir / CORPUS_CONFIG)
 
+    def model_copy(self, *, update: dict | None = None, deep: bool = False):
+        """A copy whose derived paths and tuning follow its own fields: pydantic copies the cached
+        ones too, so a copy for another corpus folder kept reading the first folder's tuning."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in [n for n, v in type(self).__dict__.items() if isinstance(v, cached_property)]:
+            copied.__dict__.pop(name, None)
+        return copied
+
 
 def load_tuning(path: Path) -> Tuning:
     """The default tuning with the [tuning] tables of `path` put in; the defaults when the file

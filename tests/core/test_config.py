@@ -50,3 +50,16 @@ def test_the_service_answers_with_the_corpus_tuning(built_service, tmp_path):
     question = "上海市2019年的房价调控政策是什么？"
     assert len(tuned.ask(question, mode="offline").nearest) == 1 < len(default.ask(question, mode="offline").nearest)
     assert tuned.retriever.fusion.dense_weight == 0.0
+
+
+def test_a_settings_copy_for_another_corpus_reads_that_corpus_tuning(tmp_path):
+    from qa.settings import load_settings
+
+    first, other = tmp_path / "first", tmp_path / "other"
+    first.mkdir()
+    other.mkdir()
+    (other / CORPUS_CONFIG).write_text("[tuning.retrieval]\nnearest = 1\n", encoding="utf-8")
+    settings = load_settings(corpus_dir=first, home=tmp_path / "home")
+    assert settings.tuning.retrieval.nearest != 1  # read, and cached, before the copy is made
+    copied = settings.model_copy(update={"corpus_dir": other})
+    assert copied.tuning.retrieval.nearest == 1 and copied.cache_dir == settings.cache_dir
