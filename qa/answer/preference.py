@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.asks import DEFINES, PENALTY, Asks, has_duration
+from qa.answer.asks import DEFINES, DEFINITION_BODY, PENALTY, Asks, has_duration
 from qa.answer.drafts import Candidate
 from qa.answer.quotes import without_label
 from qa.answer.terms import content_terms
@@ -31,13 +31,18 @@ _NOUN_ANNOUNCES = r"(?:主要)?(?:包括|包含|涵盖|有|为|是)[：:]?"
 # case (「对不建设光伏发电系统的交通工程项目，需…」), not by the rule it is the exception to.
 _NEGATED_CASE_ASKED = re.compile(r"(?:如果|假如|若是|要是|若)[^，,。？?]{0,12}?(?:不|未|没有|没)")
 _NEGATED_CASE = re.compile(r"(?:不|未|没有)[^，,。；;！？]{1,15}的")
-# 「本法所称噪音，指…」「“两用物项”是指…」: the term a sentence defines.
-_DEFINED = re.compile(r"(?:所称|所说的?)?([^，,。；;：:]{1,24}?)[，,：:]?(?:是指|指的是|系指|指)")
+_PHRASE_BREAK = re.compile(r"[，,。；;：:]")
 # 「按照以下程序办理：」「应当遵守下列规定：」: a sentence announcing the list that follows it.
 _ANNOUNCES_ITEMS = re.compile(r"(?:以下|下列|如下)[^，,。；;：:]{0,8}[：:]$")
 # 「到哪里去办」「在什么地方申请」: answered by a sentence naming a place or an office, not the task.
 _WHERE_ASKED = re.compile(r"哪里|哪儿|何处|什么地方|哪个地方|\bwhere\b", re.IGNORECASE)
 _PLACE_SAID = re.compile(r"前往|窗口|大厅|现场|地址|地点|场所|所在地|服务中心|到[^，,。；;]{1,12}(?:办理|申请|提交|领取|核验|报到)")
+
+
+def _defined_term(sentence: str) -> str:
+    """The phrase before a sentence's definition body: 「本法所称噪音」 of 「本法所称噪音，指…」."""
+    body = DEFINITION_BODY.search(sentence)
+    return _PHRASE_BREAK.split(sentence[: body.start()].rstrip("，,：: "))[-1] if body else ""
 
 
 def _quoted_items(sentence: str, word: str) -> int:
@@ -98,10 +103,8 @@ class Preference:
         sentence = to_simplified(c.sentence)
         if not kind.search(sentence):
             return 0.0
-        if kind is DEFINES and self.terms:
-            defined = _DEFINED.search(sentence)
-            if defined and any(t in defined.group(1) for t in self.terms):
-                return self.selection.defined_term_weight
+        if kind is DEFINES and self.terms and any(t in _defined_term(sentence) for t in self.terms):
+            return self.selection.defined_term_weight
         return 1.0
 
     def prefer(self, found: list[Candidate]) -> list[Candidate]:

@@ -60,7 +60,7 @@ are read first (十五个 → 15个, 一小时 → 1小时), as every text they 
 (`coverage`), so both spellings meet."""
     # A Chinese question's Latin acronyms (IC卡, AI赋能, ETC) are written so in the documents too;
     # not an English question's words, with or without its translated Chinese words beside them.
-    acronyms = len(_LATIN_WORD.findall(question)) <= 2
+    acronyms = _written_in_chinese(question)
     terms = [
         t for t in search_words(_YEAR_GLUE.sub(r"\1 ", with_digits(_ASKED_POINT.sub(" ", ENGLISH_ORDINAL.sub(" ", to_search_text(question))))))
         if (re.search(r"[\u3400-\u9fff\d]", t) or acronyms and _ACRONYM.fullmatch(t))
@@ -72,6 +72,12 @@ are read first (十五个 → 15个, 一小时 → 1小时), as every text they 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _ACRONYM = re.compile(r"[a-z]{2,6}")  # search text is lower-cased
+
+
+def _written_in_chinese(question: str) -> bool:
+    """A Chinese question, perhaps with an acronym or two; an English one has more Latin words,
+    whatever Chinese words its translation adds beside them."""
+    return len(_LATIN_WORD.findall(question)) < 3
 _HAN_WORD = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")
 
 
@@ -79,7 +85,7 @@ def _translated_words(question: str, kept: Sequence[str]) -> list[str]:
     """An English question's Chinese words (its translated terms, each chosen because clauses hold
     it) that jieba cuts into single characters: 罚锾 (a fine, in Taiwan's laws) is 罚 + 锾, and a
     single character is no term, so the word was lost. Whole, as the clauses write it."""
-    if len(_LATIN_WORD.findall(question)) < 3:  # a Chinese question: its words are jieba's
+    if _written_in_chinese(question):  # its words are jieba's
         return []
     return [w for w in _HAN_WORD.findall(to_search_text(question))
             if w not in kept and not any(t in w for t in kept) and w not in _QUESTION_WORDS]

@@ -191,13 +191,10 @@ class _Picker:
         self.clauses_of = clauses_of
         self.context = tuple(context)
         self.seen: dict[str, frozenset[str]] = {}
-        self.near: dict[str, int] = {}
 
-    def in_context(self, word: str) -> int:
-        """How many of the clauses nearest the question by meaning hold the word."""
-        if word not in self.near:
-            self.near[word] = sum(1 for text in self.context if word in text)
-        return self.near[word]
+    def is_near(self, word: str) -> bool:
+        """Whether one of the clauses nearest the question by meaning holds the word."""
+        return any(word in text for text in self.context)
 
     def clauses(self, word: str) -> frozenset[str]:
         if word not in self.seen:
@@ -205,8 +202,8 @@ class _Picker:
         return self.seen[word]
 
     def __call__(self, candidates: Iterable[str]) -> list[str]:
-        """A sense's words to weigh: those the nearest clauses hold, most often found first, then
-        the dictionary's commonest."""
+        """A sense's words to weigh: those the nearest clauses hold, then the dictionary's commonest
+        (each group in the dictionary's order)."""
         if self.clauses_of is None:
             return list(candidates)[:MAX_WORDS_PER_SENSE]
         # A word no clause contains cannot help BM25: it gives its place to the next. Of the rest,
@@ -214,7 +211,7 @@ class _Picker:
         # plan's layout clauses use, not the dictionary's first 机构): pseudo-relevance feedback,
         # as cross-language retrieval disambiguates a dictionary's senses.
         candidates = list(candidates)
-        near = [word for word in candidates if self.in_context(word)] if self.context else []
+        near = [word for word in candidates if self.is_near(word)]
         ordered = list(dict.fromkeys([*near, *candidates[:_COMMONEST]]))
         found = []
         for word in ordered:  # each look-up is a keyword search: no more than needed
