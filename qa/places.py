@@ -10,10 +10,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.core.gazetteer import is_known_place
 from qa.core.tokenize import tagged as pos_tags
 
 PLACE_FLAGS = frozenset({"ns", "nt"})
 PLACE_SUFFIXES = ("新区", "片区", "区", "市", "省", "县", "州")
+# A planning area (天府新区, 眉山片区) is named by any word before it; an administrative suffix
+# only by a place (景观区, 噪音管制区 and 强省 are no places).
+_AREA_SUFFIXES = ("新区", "片区")
 # Tags that never start a name, so a suffix after them is not joined (「推动/天府新区」 stays apart).
 _NOT_A_NAME = ("v", "r", "u", "x", "m", "p", "c", "d", "f", "q")
 
@@ -33,8 +37,11 @@ def tagged(text: str) -> list[Word]:
     """jieba words with a place suffix joined to the name before it and adjacent places joined."""
     words: list[Word] = []
     for word, flag in pos_tags(text):
+        if flag == "ns" and not (is_known_place(word) or word.endswith(_AREA_SUFFIXES)):  # 上路, 城市, 法里
+            flag = "n"
         previous = words[-1] if words else None
-        is_suffix = word in PLACE_SUFFIXES and previous is not None and not previous.flag.startswith(_NOT_A_NAME)
+        is_suffix = word in PLACE_SUFFIXES and previous is not None and not previous.flag.startswith(_NOT_A_NAME) \
+            and (word in _AREA_SUFFIXES or previous.is_place or is_known_place(previous.text + word))
         if previous is not None and (is_suffix or (flag in PLACE_FLAGS and previous.is_place)):
             words[-1] = Word(previous.text + word, "ns", previous.parts + (word,))
             if len(words) > 1 and words[-2].is_place:  # 「四川」 + 「天府新区」

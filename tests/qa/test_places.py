@@ -35,3 +35,25 @@ def test_an_english_name_is_unknown_when_no_spelling_of_it_is_mentioned():
     assert unknown_places("", "渝中区全力推进十项行动", [("Yuzhong", ("榆中", "渝中"))]) == ()
     assert unknown_places("", "渝中区全力推进十项行动", [("Planning", ("规划",))]) == ()  # no place at all
     assert unknown_places("上海市的目标是什么？", "渝中区", ()) == ("上海市",)  # Chinese places as before
+
+
+def test_only_words_the_gazetteer_knows_are_places():
+    # jieba tags 上路 (to take the road) a place in its dictionary and guesses 法里 (「管制法里」) is one.
+    assert names("渣土车违反禁行规定上路，由哪个部门查处？") == []
+    assert names("台湾噪音管制法里，中央一级的主管机关是哪个？") == ["台湾"]
+    assert unknown_places("违反限行规定上路的渣土车由哪个部门查处", "渣土车不得在禁行时段行驶") == ()
+    # Divisions whole or bare, countries and foreign subdivisions stay places.
+    assert names("江门和闵行区的做法") == ["江门", "闵行区"]
+    assert names("美国和东京都的经验") == ["美国", "东京都"]
+    assert unknown_places("美国的经验是什么？", "渝中区") == ("美国",)
+
+
+def test_an_administrative_suffix_makes_a_place_only_of_a_place():
+    assert names("景观区内的设施") == []  # 景观 is no place, so 景观区 is none
+    assert names("噪音管制区的划定") == []
+    assert names("成都片区的面积") == ["成都片区"]  # a planning area takes any name before it
+
+
+def test_a_word_jieba_lists_as_several_places_is_a_place():
+    assert names("上海浦东新区打造引领区的主要目标是什么？") == ["上海浦东新区"]
+    assert names("两江新区的定位") == ["两江新区"]  # a planning area, no division
