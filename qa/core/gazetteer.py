@@ -26,7 +26,7 @@ from pathlib import Path
 _SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|新区|林区|省|市|区|县|州|盟|旗|都|府)$")
 
 
-def bare(name: str) -> str:
+def _bare(name: str) -> str:
     """The name without its administrative suffix (渝中区 → 渝中), or the name itself when that
     would leave less than two characters (城区 stays)."""
     stripped = _SUFFIX.sub("", name)
@@ -43,38 +43,27 @@ def is_known_place(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _names() -> frozenset[str]:
-    names = set(_divisions()) | set(_countries()) | set(_subdivisions())
-    return frozenset(names | {bare(n) for n in names})
+    names = set(_divisions()) | set(_countries_and_subdivisions())
+    return frozenset(names | {_bare(n) for n in names})
 
 
 def _divisions() -> list[str]:
     spec = importlib.util.find_spec("cpca")  # finds the package without running its __init__
     if spec is None or not spec.submodule_search_locations:
-        return []
+        raise ModuleNotFoundError("cpca, which policyqa needs for place names, is not installed: pip install -e .")
     table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     with table.open(encoding="utf-8") as f:
         return [row["name"] for row in csv.DictReader(f) if row.get("name")]
 
 
-def _countries() -> list[str]:
+def _countries_and_subdivisions() -> list[str]:
     import pycountry
 
-    return _chinese_names("iso3166-1", pycountry.countries, ("name", "common_name", "official_name"))
-
-
-def _subdivisions() -> list[str]:
-    import pycountry
-
-    return _chinese_names("iso3166-2", pycountry.subdivisions, ("name",))
-
-
-def _chinese_names(domain: str, entries, fields: tuple[str, ...]) -> list[str]:
-    import pycountry
-
-    try:
+    catalogues = (("iso3166-1", pycountry.countries, ("name", "common_name", "official_name")),
+                  ("iso3166-2", pycountry.subdivisions, ("name",)))
+    names = []
+    for domain, entries, fields in catalogues:
         zh = gettext.translation(domain, pycountry.LOCALES_DIR, languages=["zh_CN"])
-    except OSError:
-        return []
-    names = (zh.gettext(english) for entry in entries for field in fields
-             if (english := getattr(entry, field, None)))
-    return [n for n in names if re.fullmatch(r"[\u3400-\u9fff]+", n)]  # untranslated ones stay English
+        names += [zh.gettext(english) for entry in entries for field in fields
+                  if (english := getattr(entry, field, None))]
+    return [n for n in names if re.fullmatch(r"[\u3400-\u9fff]+", n)]  # an untranslated name stays English
